@@ -1,0 +1,25 @@
+"""The activities service: community activities, attendance and trainings (bimtek)."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from kombel_runtime.service import ServiceDefinition, create_service_app
+from kombel_runtime.settings import ServiceSettings
+
+
+class ActivitiesSettings(ServiceSettings):
+    pass
+
+
+definition = ServiceDefinition(
+    name="activities",
+    title="Kombel · Kegiatan (activities)",
+    description="Kegiatan komunitas sepanjang siklus belajar, kehadiran, dan bimtek.",
+    settings_class=ActivitiesSettings,
+    migrations=Path(__file__).parent / "db" / "migrations",
+)
+
+
+def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
+    """The app for `uvicorn --factory activities.app:create_app`."""
+    return create_service_app(definition, settings or ActivitiesSettings())  # type: ignore[call-arg]

@@ -1,0 +1,38 @@
+"""Topics of the platform, declared once: name, partitions and retention or compaction.
+
+One topic per aggregate stream; the key is the aggregate whose order matters. Services create
+missing topics from this list at start-up, and so do the compose and Kubernetes set-ups.
+"""
+
+from dataclasses import dataclass, field
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int = 12
+    retention_ms: int | None = 30 * DAY_MS
+    compacted: bool = False
+    extra_config: dict[str, str] = field(default_factory=dict)
+
+    def config(self) -> dict[str, str]:
+        config = dict(self.extra_config)
+        if self.compacted:
+            config["cleanup.policy"] = "compact"
+        if self.retention_ms is not None:
+            config["retention.ms"] = str(self.retention_ms)
+        return config
+
+    def dead_letter(self, consumer: str) -> "Topic":
+        """The dead-letter topic of one consumer group for this topic.
+
+        Per consumer so that replaying a dead letter reaches only the consumer that failed it.
+        """
+        return Topic(name=f"{self.name}.dlt.{consumer}", partitions=1, retention_ms=90 * DAY_MS)
+
+
+MEMBERSHIP_COMMUNITIES = Topic("kombel.membership.communities")
+
+ALL_TOPICS: tuple[Topic, ...] = (MEMBERSHIP_COMMUNITIES,)

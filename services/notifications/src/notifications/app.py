@@ -1,0 +1,27 @@
+"""The notifications service: confirmations, reminders, digests and the in-app inbox."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from kombel_runtime.service import ServiceDefinition, create_service_app
+from kombel_runtime.settings import ServiceSettings
+
+
+class NotificationsSettings(ServiceSettings):
+    pass
+
+
+definition = ServiceDefinition(
+    name="notifications",
+    title="Kombel · Notifikasi (notifications)",
+    description=(
+        "Konfirmasi, pengingat dalam waktu setempat, ringkasan; email, WhatsApp/SMS, kotak masuk."
+    ),
+    settings_class=NotificationsSettings,
+    migrations=Path(__file__).parent / "db" / "migrations",
+)
+
+
+def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
+    """The app for `uvicorn --factory notifications.app:create_app`."""
+    return create_service_app(definition, settings or NotificationsSettings())  # type: ignore[call-arg]

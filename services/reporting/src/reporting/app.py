@@ -1,0 +1,30 @@
+"""The reporting service: read models, dashboards and exports for staff."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, create_service_app
+from kombel_runtime.settings import ServiceSettings
+
+from reporting.api.communities import router as communities_router
+from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
+
+
+class ReportingSettings(ServiceSettings):
+    pass
+
+
+definition = ServiceDefinition(
+    name="reporting",
+    title="Kombel · Pelaporan (reporting)",
+    description="Model baca, dasbor dan ekspor untuk staf yang memantau komunitas belajar.",
+    settings_class=ReportingSettings,
+    migrations=Path(__file__).parent / "db" / "migrations",
+    routers=[communities_router],
+    consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
+)
+
+
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    """The app for `uvicorn --factory reporting.app:create_app`."""
+    return create_service_app(definition, settings or ReportingSettings())  # type: ignore[call-arg]

@@ -1,0 +1,152 @@
+"""Bearer tokens: OIDC JWTs (RS256) verified against the issuer's JWKS, turned into principals.
+
+Claims: `sub`; `roles` (or Keycloak's `realm_access.roles`); the scopes `province` (e.g. `12`),
+`kabkota` (e.g. `12.11`), `npsn` and `communities`.
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+
+from kombel_runtime.errors import ApiError
+
+
+class Role(StrEnum):
+    """Roles, widest first."""
+
+    NATIONAL_ADMIN = "national_admin"
+    PROVINCE_STAFF = "province_staff"
+    DISTRICT_STAFF = "district_staff"
+    PRINCIPAL = "principal"
+    COMMUNITY_LEAD = "community_lead"
+    MEMBER = "member"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    roles: frozenset[Role]
+    province: str | None = None
+    kabkota: str | None = None
+    npsn: str | None = None
+    communities: frozenset[str] = field(default_factory=frozenset)
+
+    def has_any(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def covers_region(self, kabkota_code: str) -> bool:
+        """Whether this principal's staff scope includes the kabupaten/kota."""
+        if Role.NATIONAL_ADMIN in self.roles:
+            return True
+        if Role.PROVINCE_STAFF in self.roles and self.province:
+            return kabkota_code.startswith(self.province + ".")
+        if Role.DISTRICT_STAFF in self.roles and self.kabkota:
+            return kabkota_code == self.kabkota
+        return False
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        raw_roles = claims.get("roles") or claims.get("realm_access", {}).get("roles", [])
+        roles = frozenset(Role(r) for r in raw_roles if r in Role._value2member_map_)
+        return cls(
+            subject=str(claims["sub"]),
+            roles=roles,
+            province=claims.get("province"),
+            kabkota=claims.get("kabkota"),
+            npsn=claims.get("npsn"),
+            communities=frozenset(str(c) for c in claims.get("communities", [])),
+        )
+
+
+class JwksSource:
+    """The issuer's public keys, from a file (embedded mode) or an HTTPS URL with caching."""
+
+    def __init__(self, *, url: str | None = None, path: Path | None = None, ttl_s: float = 600):
+        if not url and not path:
+            raise ValueError("a JWKS needs a URL or a path")
+        self._url = url
+        self._path = path
+        self._ttl_s = ttl_s
+        self._keys: dict[str, Any] = {}
+        self._loaded_at = 0.0
+
+    async def key(self, kid: str | None) -> Any:
+        stale = time.monotonic() - self._loaded_at > self._ttl_s
+        if stale or (kid not in self._keys and time.monotonic() - self._loaded_at > 10):
+            await self._load()
+        if kid is None and len(self._keys) == 1:
+            return next(iter(self._keys.values()))
+        return self._keys.get(kid or "")
+
+    async def _load(self) -> None:
+        if self._path is not None:
+            document = json.loads(self._path.read_text())
+        else:
+            assert self._url is not None
+            async with httpx.AsyncClient(timeout=5) as client:
+                response = await client.get(self._url)
+                response.raise_for_status()
+                document = response.json()
+        self._keys = {
+            k.get("kid", ""): jwt.PyJWK(k).key
+            for k in document.get("keys", [])
+            if k.get("kty") == "RSA"
+        }
+        self._loaded_at = time.monotonic()
+
+
+class TokenVerifier:
+    def __init__(self, jwks: JwksSource, *, issuer: str, audience: str) -> None:
+        self._jwks = jwks
+        self._issuer = issuer
+        self._audience = audience
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            key = await self._jwks.key(header.get("kid"))
+            if key is None:
+                raise jwt.InvalidTokenError("unknown signing key")
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub"]},
+                leeway=30,
+            )
+        except (jwt.InvalidTokenError, httpx.HTTPError, OSError) as error:
+            raise _unauthenticated(
+                "Token kedaluwarsa. Minta token baru."
+                if isinstance(error, jwt.ExpiredSignatureError)
+                else "Token tidak sah. Minta token baru dari penerbit token."
+            ) from None
+        return Principal.from_claims(claims)
+
+
+def _unauthenticated(message: str) -> ApiError:
+    return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def authenticate(request: Request) -> Principal:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(token.strip())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_any(principal: Principal, *roles: Role) -> None:
+    if not principal.has_any(*roles):
+        raise ApiError(403, "forbidden", "Peran Anda tidak berwenang melakukan tindakan ini.")

@@ -1,0 +1,169 @@
+"""`kombel`: run the platform on the embedded stack, mint dev tokens, handle dead letters."""
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kombel_runtime.auth import Role
+from kombel_runtime.dev_issuer import DevIssuer
+from kombel_runtime.settings import Environment
+
+DEFAULT_DATA_DIR = Path(".kombel")
+
+
+def _data_dir(arguments: argparse.Namespace) -> Path:
+    return Path(
+        arguments.data_dir or os.environ.get("KOMBEL_DATA_DIR") or DEFAULT_DATA_DIR
+    ).resolve()
+
+
+def _environment() -> Environment:
+    return Environment(os.environ.get("KOMBEL_ENVIRONMENT", Environment.DEVELOPMENT.value))
+
+
+def _issuer(arguments: argparse.Namespace) -> DevIssuer:
+    return DevIssuer(_data_dir(arguments) / "dev-issuer", _environment())
+
+
+def up(arguments: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kombel_runtime.embedded.stack import EmbeddedStack, StackPorts
+    from kombel_runtime.logs import configure_logging
+    from kombel_runtime.platform import EmbeddedPlatform
+
+    configure_logging(json_logs=os.environ.get("KOMBEL_LOG_JSON", "1") != "0")
+    if _environment() is Environment.PRODUCTION:
+        print(
+            "kombel up is the development stack; it refuses production settings.", file=sys.stderr
+        )
+        return 2
+    folder = _data_dir(arguments)
+    port = int(os.environ.get("KOMBEL_PORT", "8000"))
+    ports = StackPorts(
+        postgres=int(os.environ.get("KOMBEL_PG_PORT", StackPorts.postgres)),
+        redis=int(os.environ.get("KOMBEL_REDIS_PORT", StackPorts.redis)),
+        kafka=int(os.environ.get("KOMBEL_KAFKA_PORT", StackPorts.kafka)),
+    )
+    stack = EmbeddedStack(folder, ports)
+    print(f"Starting PostgreSQL, Valkey and Tansu (data in {folder}) …", flush=True)
+    endpoints = stack.start()
+    try:
+        platform = EmbeddedPlatform(endpoints, folder)
+        asyncio.run(platform.prepare())
+        token = platform.issuer.mint(Role.NATIONAL_ADMIN, subject="dev-admin")
+        base = f"http://127.0.0.1:{port}"
+        print("\nKombel platform is up:\n")
+        for name in platform.settings:
+            print(f"  {name:<14} {base}/{name}/docs")
+        print(f"\nPostgreSQL {endpoints.postgres_admin_url}\nRedis      {endpoints.redis_url}")
+        print(f"Kafka      {endpoints.kafka_bootstrap}")
+        print(f"\nDev token (national_admin, 12 h):\n\n  export TOKEN={token}\n")
+        print("Other roles: .venv/bin/kombel token --role district_staff --kabkota 12.11\n")
+        print("Ctrl-C stops everything.", flush=True)
+        server = uvicorn.Server(
+            uvicorn.Config(platform.gateway(), host="127.0.0.1", port=port, log_config=None)
+        )
+        server.run()
+    finally:
+        stack.stop()
+    return 0
+
+
+def token(arguments: argparse.Namespace) -> int:
+    issuer = _issuer(arguments)
+    print(
+        issuer.mint(
+            Role(arguments.role),
+            subject=arguments.subject,
+            province=arguments.province,
+            kabkota=arguments.kabkota,
+            npsn=arguments.npsn,
+            communities=arguments.community or None,
+        )
+    )
+    return 0
+
+
+def _bootstrap(arguments: argparse.Namespace) -> str:
+    from kombel_runtime.embedded.stack import running_endpoints
+
+    if arguments.bootstrap:
+        return str(arguments.bootstrap)
+    if "KOMBEL_KAFKA_BOOTSTRAP" in os.environ:
+        return os.environ["KOMBEL_KAFKA_BOOTSTRAP"]
+    endpoints = running_endpoints(_data_dir(arguments))
+    if endpoints is None:
+        raise SystemExit("No broker: start `kombel up`, or pass --bootstrap HOST:PORT.")
+    return endpoints.kafka_bootstrap
+
+
+def deadletters(arguments: argparse.Namespace) -> int:
+    from kombel_runtime import deadletters as dlt
+
+    bootstrap = _bootstrap(arguments)
+    if arguments.action == "topics":
+        for name in asyncio.run(dlt.dead_letter_topics(bootstrap)):
+            print(name)
+        return 0
+    if not arguments.topic:
+        raise SystemExit("Name the dead-letter topic (see `kombel deadletters topics`).")
+    if arguments.action == "list":
+        letters = asyncio.run(dlt.list_dead_letters(bootstrap, arguments.topic))
+        print(f"{'offset':>6}  {'replayed':<8}  {'event id':<36}  {'type':<45}  error")
+        for letter in letters:
+            print(
+                f"{letter.offset:>6}  {'yes' if letter.replayed else 'no':<8}  "
+                f"{letter.event_id:<36}  {letter.event_type:<45}  {letter.error}"
+            )
+        print(f"{len(letters)} dead letter(s)")
+        return 0
+    count = asyncio.run(dlt.replay_dead_letters(bootstrap, arguments.topic))
+    print(f"{count} dead letter(s) sent back to their original topic")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="kombel", description=__doc__)
+    root.add_argument("--data-dir", help="data folder of the embedded stack (default .kombel)")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("up", help="run the whole platform on the embedded stack").set_defaults(
+        run=up
+    )
+
+    minting = commands.add_parser("token", help="print a dev bearer token")
+    minting.add_argument("--role", required=True, choices=[r.value for r in Role])
+    minting.add_argument("--province", help="province code, e.g. 12")
+    minting.add_argument("--kabkota", help="kabupaten/kota code, e.g. 12.11")
+    minting.add_argument("--npsn", help="school NPSN (8 digits)")
+    minting.add_argument("--community", action="append", help="community id (repeatable)")
+    minting.add_argument("--subject", help="the token's subject (default: a random dev id)")
+    minting.set_defaults(run=token)
+
+    letters = commands.add_parser("deadletters", help="list or replay dead letters")
+    letters.add_argument("action", choices=["topics", "list", "replay"])
+    letters.add_argument(
+        "topic",
+        nargs="?",
+        help="dead-letter topic, e.g. kombel.membership.communities.dlt.reporting.communities",
+    )
+    letters.add_argument("--bootstrap", help="Kafka bootstrap (default: the running kombel up)")
+    letters.set_defaults(run=deadletters)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    arguments = parser().parse_args(argv)
+    try:
+        return int(arguments.run(arguments))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The embedded stack: PostgreSQL, Valkey and the Tansu broker from wheels, as child processes."""

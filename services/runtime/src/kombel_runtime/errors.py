@@ -1,0 +1,125 @@
+"""API errors: a stable machine code and a message for people, in Bahasa Indonesia.
+
+Every error body has the same shape: `{"error": {"code", "message", "details"?}}`. Input values
+are never echoed back, so personal data does not leak through error messages.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers
+
+
+def error_body(
+    code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+_VALIDATION_MESSAGES = {
+    "missing": "wajib diisi",
+    "string_too_short": "terlalu pendek",
+    "string_too_long": "terlalu panjang",
+    "string_pattern_mismatch": "formatnya tidak sesuai",
+    "enum": "bukan salah satu pilihan yang tersedia",
+    "literal_error": "bukan salah satu pilihan yang tersedia",
+    "uuid_parsing": "bukan UUID yang sah",
+    "int_parsing": "harus berupa bilangan bulat",
+    "json_invalid": "JSON tidak sah",
+    "extra_forbidden": "kolom ini tidak dikenal",
+    "list_type": "harus berupa daftar",
+    "string_type": "harus berupa teks",
+    "too_short": "terlalu sedikit isian",
+    "too_long": "terlalu banyak isian",
+}
+
+_STATUS_CODES = {
+    400: ("bad_request", "Permintaan tidak dapat diproses."),
+    401: (
+        "unauthenticated",
+        "Token tidak ada atau tidak sah. Masuk kembali untuk mendapat token baru.",
+    ),
+    403: ("forbidden", "Anda tidak berwenang melakukan tindakan ini."),
+    404: ("not_found", "Alamat yang diminta tidak ditemukan."),
+    405: ("method_not_allowed", "Metode HTTP ini tidak didukung untuk alamat ini."),
+}
+
+
+def validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ()) if part != "body"]
+        details.append(
+            {
+                "field": ".".join(location),
+                "code": item.get("type", "invalid"),
+                "message": _VALIDATION_MESSAGES.get(item.get("type", ""), "isian tidak sah"),
+            }
+        )
+    return details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(
+            error_body(error.code, error.message, error.details),
+            status_code=error.status,
+            headers=error.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            error_body(
+                "validation_failed",
+                "Data yang dikirim tidak sah. Periksa kolom yang disebut di `details`.",
+                validation_details(error),
+            ),
+            status_code=422,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        code, message = _STATUS_CODES.get(
+            error.status_code, ("http_error", "Permintaan tidak dapat diproses.")
+        )
+        return JSONResponse(
+            error_body(code, message), status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return JSONResponse(
+            error_body(
+                "internal_error",
+                "Terjadi kesalahan di server. Coba lagi; jika berulang, hubungi admin.",
+            ),
+            status_code=500,
+        )

@@ -1,0 +1,214 @@
+"""The outbox relay: publishes committed outbox rows to Kafka and marks them published.
+
+It wakes on PostgreSQL NOTIFY (a trigger on the outbox) and polls as a fallback. A batch is
+claimed with `FOR UPDATE SKIP LOCKED` inside lanes this relay holds an advisory lock on, so
+several relays can run while each key keeps its order. Rows are marked published only after the
+broker acknowledged every record of the batch (acks=all); a failure rolls the batch back and it
+is retried with backoff, so nothing is lost (a retry may publish a record twice; consumers are
+idempotent).
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from opentelemetry.propagate import extract, inject
+from opentelemetry.trace import SpanKind
+from sqlalchemy import Row, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
+from kombel_runtime.envelope import Envelope
+from kombel_runtime.messaging_tables import LANES, NOTIFY_CHANNEL
+
+log = logging.getLogger(__name__)
+
+_LANE_LOCK_NAMESPACE = 0x6B6F6D  # "kom"
+
+_CLAIM = text(
+    """
+    SELECT id, event_id, event_type, topic, key, source, subject, occurred_at, data,
+           traceparent, tracestate
+    FROM kombel_outbox
+    WHERE published_at IS NULL
+      AND lane IN (
+        SELECT lane FROM generate_series(0, :lanes - 1) AS lane
+        WHERE pg_try_advisory_xact_lock(:namespace, lane)
+      )
+    ORDER BY id
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+    """
+)
+_MARK_PUBLISHED = text("UPDATE kombel_outbox SET published_at = :now WHERE id = ANY(:ids)")
+_LAG = text(
+    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+    "FROM kombel_outbox WHERE published_at IS NULL"
+)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        listen_dsn: str,
+        producer: AIOKafkaProducer,
+        tracer: trace.Tracer,
+        batch_size: int = 1000,
+        poll_interval_s: float = 1.0,
+        retry_base_s: float = 0.2,
+    ) -> None:
+        self._engine = engine
+        self._listen_dsn = listen_dsn
+        self._producer = producer
+        self._tracer = tracer
+        self._batch_size = batch_size
+        self._poll_interval_s = poll_interval_s
+        self._retry_base_s = retry_base_s
+        self._wake = asyncio.Event()
+        self.published_total = 0
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Publish until `stopping` is set; the batch in flight is finished first."""
+        listener = asyncio.create_task(self._listen(stopping), name="outbox-listen")
+        failures = 0
+        try:
+            while not stopping.is_set():
+                try:
+                    published = await self.publish_batch()
+                    failures = 0
+                except Exception as error:
+                    failures += 1
+                    delay = backoff_delay(failures, self._retry_base_s, cap_s=5.0)
+                    log.warning(
+                        "outbox publish failed, retrying",
+                        extra={"error_type": type(error).__name__, "retry_in_s": round(delay, 2)},
+                    )
+                    await sleep_unless_stopped(stopping, delay)
+                    continue
+                if published < self._batch_size:
+                    await self._wait_for_work(stopping)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def publish_batch(self) -> int:
+        """Claim, publish and mark one batch; returns how many rows were published."""
+        async with self._engine.begin() as connection:
+            rows = (
+                await connection.execute(
+                    _CLAIM,
+                    {"lanes": LANES, "namespace": _LANE_LOCK_NAMESPACE, "limit": self._batch_size},
+                )
+            ).all()
+            if not rows:
+                return 0
+            await self._publish(rows)
+            await connection.execute(
+                _MARK_PUBLISHED, {"now": datetime.now(UTC), "ids": [row.id for row in rows]}
+            )
+        self.published_total += len(rows)
+        return len(rows)
+
+    async def _publish(self, rows: Sequence[Row[Any]]) -> None:
+        deliveries = []
+        for row in rows:
+            parent = extract(
+                {"traceparent": row.traceparent or "", "tracestate": row.tracestate or ""}
+            )
+            span = self._tracer.start_span(
+                f"{row.topic} publish",
+                context=parent,
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": row.topic,
+                    "messaging.operation.type": "publish",
+                    "messaging.message.id": str(row.event_id),
+                    "cloudevents.event_type": row.event_type,
+                },
+            )
+            carrier: dict[str, str] = {}
+            inject(carrier, context=trace.set_span_in_context(span))
+            envelope = Envelope(
+                id=row.event_id,
+                type=row.event_type,
+                source=row.source,
+                subject=row.subject,
+                time=row.occurred_at,
+                data=row.data,
+                traceparent=carrier.get("traceparent"),
+                tracestate=carrier.get("tracestate"),
+            )
+            try:
+                delivery = await self._producer.send(
+                    row.topic,
+                    value=envelope.data,
+                    key=row.key.encode(),
+                    headers=envelope.kafka_headers(),
+                )
+            except Exception as error:
+                span.record_exception(error)
+                span.end()
+                raise
+            deliveries.append((span, delivery))
+        first_error: BaseException | None = None
+        for span, delivery in deliveries:
+            try:
+                await delivery
+            except Exception as error:
+                span.record_exception(error)
+                span.set_status(trace.StatusCode.ERROR)
+                first_error = first_error or error
+            finally:
+                span.end()
+        if first_error is not None:
+            raise first_error
+
+    async def lag(self) -> tuple[int, float]:
+        """Unpublished rows and the age in seconds of the oldest one."""
+        async with self._engine.connect() as connection:
+            count, age = (await connection.execute(_LAG)).one()
+        return int(count), float(age)
+
+    async def _wait_for_work(self, stopping: asyncio.Event) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stopping.wait())]
+        try:
+            await asyncio.wait(
+                waiters, timeout=self._poll_interval_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _listen(self, stopping: asyncio.Event) -> None:
+        """Keep a LISTEN connection open; when it breaks, the poll covers until it is back."""
+        attempt = 0
+        while not stopping.is_set():
+            connection: asyncpg.Connection | None = None
+            try:
+                connection = await asyncpg.connect(self._listen_dsn)
+                await connection.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+                attempt = 0
+                self._wake.set()  # rows may have arrived while we were not listening
+                while not stopping.is_set() and not connection.is_closed():
+                    await sleep_unless_stopped(stopping, 5.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                attempt += 1
+                log.warning("outbox listener lost", extra={"error_type": type(error).__name__})
+                await sleep_unless_stopped(stopping, backoff_delay(attempt, 0.5, cap_s=10.0))
+            finally:
+                if connection is not None:
+                    with contextlib.suppress(Exception):
+                        await connection.close(timeout=2)

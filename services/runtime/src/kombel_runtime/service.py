@@ -1,0 +1,294 @@
+"""One service at run time: its settings, database, Redis, Kafka clients and background workers.
+
+A service is declared with a `ServiceDefinition` (routers, migrations, consumers) and runs in a
+role: `api` serves HTTP, `worker` runs the relay and consumers, `all` does both. Stopping drains
+the workers: the relay finishes its batch and the consumers commit what they handled.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import redis.asyncio as redis
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import APIRouter, Depends, FastAPI, Request
+from kombel_events import Topic
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.metrics import Observation
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kombel_runtime.auth import JwksSource, TokenVerifier
+from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
+from kombel_runtime.consumer import ConsumerRunner, Subscription
+from kombel_runtime.database import asyncpg_dsn, create_engine, session_factory
+from kombel_runtime.errors import install_error_handlers
+from kombel_runtime.health import health_router
+from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
+from kombel_runtime.relay import OutboxRelay
+from kombel_runtime.settings import ServiceRole, ServiceSettings
+from kombel_runtime.telemetry import Telemetry, setup_telemetry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer group of a service and the events it follows."""
+
+    name: str
+    subscriptions: Sequence[Subscription]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    settings_class: type[ServiceSettings]
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    publishes: Sequence[Topic] = ()
+    consumers: Sequence[ConsumerSpec] = ()
+
+
+@dataclass
+class ServiceRuntime:
+    definition: ServiceDefinition
+    settings: ServiceSettings
+    telemetry: Telemetry
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: "redis.Redis"
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    relay: OutboxRelay | None = None
+    consumers: list[ConsumerRunner] = field(default_factory=list)
+    outbox_lag: tuple[int, float] = (0, 0.0)
+    _producer: AIOKafkaProducer | None = None
+    _admin: AIOKafkaAdminClient | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of what this service publishes."""
+        return f"/kombel/{self.definition.name}"
+
+    @classmethod
+    def create(cls, definition: ServiceDefinition, settings: ServiceSettings) -> "ServiceRuntime":
+        telemetry = setup_telemetry(
+            definition.name, settings.trace_exporter, settings.otlp_endpoint
+        )
+        engine = create_engine(settings.database_url)
+        SQLAlchemyInstrumentor().instrument(
+            engine=engine.sync_engine, tracer_provider=telemetry.tracer_provider
+        )
+        return cls(
+            definition=definition,
+            settings=settings,
+            telemetry=telemetry,
+            engine=engine,
+            sessions=session_factory(engine),
+            redis=redis.Redis.from_url(settings.redis_url, socket_timeout=5),
+        )
+
+    async def start(self) -> None:
+        if self.settings.role is ServiceRole.API:
+            return
+        if self.settings.create_topics:
+            await self._ensure_topics()
+        self._producer = new_producer(self.settings, f"{self.definition.name}-relay")
+        await self._retrying("kafka producer", self._producer.start)
+        if self.definition.publishes:
+            self.relay = OutboxRelay(
+                engine=self.engine,
+                listen_dsn=asyncpg_dsn(self.settings.database_url),
+                producer=self._producer,
+                tracer=self.telemetry.tracer,
+                batch_size=self.settings.relay_batch_size,
+                poll_interval_s=self.settings.relay_poll_interval_s,
+            )
+            self._observe_outbox_lag()
+            self._tasks.append(self._supervise("relay", self.relay.run))
+        for spec in self.definition.consumers:
+            self._tasks.append(self._supervise(spec.name, self._consumer_loop(spec)))
+
+    async def stop(self) -> None:
+        self.stopping.set()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._producer is not None:
+            await self._producer.stop()
+        if self._admin is not None:
+            await self._admin.close()
+        await self.redis.aclose()
+        await self.engine.dispose()
+        self.telemetry.shutdown()
+
+    async def _ensure_topics(self) -> None:
+        topics = list(self.definition.publishes)
+        for spec in self.definition.consumers:
+            for topic in ConsumerRunner.topics_of(spec.subscriptions):
+                topics += [topic, topic.dead_letter(spec.name)]
+
+        async def create() -> None:
+            await ensure_topics(
+                self.settings.kafka_bootstrap, topics, self.settings.kafka_replication_factor
+            )
+
+        await self._retrying("topic creation", create)
+
+    def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[asyncio.Event], Awaitable[None]]:
+        async def loop(stopping: asyncio.Event) -> None:
+            assert self._producer is not None
+            topics = [t.name for t in ConsumerRunner.topics_of(spec.subscriptions)]
+            consumer = new_consumer(self.settings, spec.name, topics)
+            await consumer.start()
+            runner = ConsumerRunner(
+                name=spec.name,
+                consumer=consumer,
+                dead_letter_producer=self._producer,
+                sessions=self.sessions,
+                subscriptions=spec.subscriptions,
+                tracer=self.telemetry.tracer,
+                max_attempts=self.settings.consumer_max_attempts,
+                retry_base_s=self.settings.consumer_retry_base_s,
+            )
+            self.consumers.append(runner)
+            try:
+                await runner.run(stopping)
+            finally:
+                self.consumers.remove(runner)
+                await consumer.stop()
+
+        return loop
+
+    def _supervise(
+        self, name: str, work: Callable[[asyncio.Event], Awaitable[None]]
+    ) -> asyncio.Task[None]:
+        """Run a worker until the service stops, restarting it with backoff when it fails."""
+
+        async def supervised() -> None:
+            failures = 0
+            while not self.stopping.is_set():
+                try:
+                    await work(self.stopping)
+                    failures = 0
+                except Exception as error:
+                    failures += 1
+                    delay = backoff_delay(failures, 0.5, cap_s=15.0)
+                    log.warning(
+                        "worker failed, restarting",
+                        extra={
+                            "worker": name,
+                            "error_type": type(error).__name__,
+                            "retry_in_s": round(delay, 2),
+                        },
+                    )
+                    await sleep_unless_stopped(self.stopping, delay)
+
+        return asyncio.create_task(supervised(), name=f"{self.definition.name}:{name}")
+
+    async def _retrying(self, what: str, action: Callable[[], Awaitable[None]]) -> None:
+        for attempt in range(1, 11):
+            try:
+                await action()
+                return
+            except Exception as error:
+                if attempt == 10:
+                    raise
+                log.warning(
+                    "start-up step failed, retrying",
+                    extra={"step": what, "error_type": type(error).__name__},
+                )
+                await asyncio.sleep(backoff_delay(attempt, 0.5, cap_s=5.0))
+
+    def _observe_outbox_lag(self) -> None:
+        meter = self.telemetry.meter
+        meter.create_observable_gauge(
+            "kombel.outbox.pending",
+            [lambda _: [Observation(self.outbox_lag[0])]],
+            unit="{event}",
+            description="Outbox rows not yet published",
+        )
+        meter.create_observable_gauge(
+            "kombel.outbox.oldest_pending_age",
+            [lambda _: [Observation(self.outbox_lag[1])]],
+            unit="s",
+            description="Age of the oldest unpublished outbox row",
+        )
+
+    async def refresh_gauges(self) -> None:
+        """Read the values the gauges report; called before each scrape of /metrics."""
+        if self.relay is not None:
+            self.outbox_lag = await self.relay.lag()
+
+    async def kafka_reachable(self) -> None:
+        if self._admin is None:
+            self._admin = AIOKafkaAdminClient(
+                bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000
+            )
+            await self._admin.start()
+        await self._admin.list_topics()
+
+
+def create_service_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    """The FastAPI app of one service; its routes all live under `/{service}`."""
+
+    runtime = ServiceRuntime.create(definition, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    prefix = f"/{definition.name}"
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="0.1.0",
+        docs_url=f"{prefix}/docs",
+        redoc_url=None,
+        openapi_url=f"{prefix}/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.token_verifier = TokenVerifier(
+        JwksSource(url=settings.auth_jwks_url, path=settings.auth_jwks_path),
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router(), prefix=prefix)
+    for router in definition.routers:
+        app.include_router(router, prefix=prefix)
+    FastAPIInstrumentor.instrument_app(
+        app,
+        tracer_provider=runtime.telemetry.tracer_provider,
+        meter_provider=runtime.telemetry.meter_provider,
+        excluded_urls=f"{prefix}/healthz,{prefix}/readyz,{prefix}/metrics",
+    )
+    return app
+
+
+def current_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+Runtime = Annotated[ServiceRuntime, Depends(current_runtime)]
+
+
+async def database_session(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    async with runtime.sessions() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(database_session)]

@@ -1,0 +1,79 @@
+"""The typed settings every service shares; each service subclasses them.
+
+Values come from the environment (`KOMBEL_…`) or are passed in by the embedded stack. Unsafe
+combinations fail at start-up rather than at the first request.
+"""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class TraceExporter(StrEnum):
+    OTLP = "otlp"
+    CONSOLE = "console"
+    NONE = "none"
+
+
+class ServiceRole(StrEnum):
+    API = "api"
+    WORKER = "worker"
+    ALL = "all"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KOMBEL_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    role: ServiceRole = ServiceRole.ALL
+
+    database_url: str = Field(
+        description="SQLAlchemy URL of this service's own database (postgresql+asyncpg://…)"
+    )
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # The Tansu dev broker rejects InitProducerId, so idempotence is opt-in; on for Apache Kafka.
+    kafka_idempotence: bool = False
+    kafka_request_timeout_ms: int = 30_000
+    kafka_session_timeout_ms: int = 30_000
+    create_topics: bool = True
+    kafka_replication_factor: int = Field(default=1, ge=1)
+
+    relay_batch_size: int = Field(default=1000, ge=1, le=10_000)
+    relay_poll_interval_s: float = Field(default=1.0, gt=0)
+    consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    consumer_max_attempts: int = Field(default=4, ge=1, le=20)
+    consumer_retry_base_s: float = Field(default=0.2, ge=0)
+
+    trace_exporter: TraceExporter = TraceExporter.NONE
+    otlp_endpoint: str = "http://127.0.0.1:4318"
+    log_json: bool = True
+
+    auth_issuer: str = "kombel-dev"
+    auth_audience: str = "kombel"
+    auth_jwks_url: str | None = None
+    auth_jwks_path: Path | None = None
+    dev_issuer_enabled: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            if self.dev_issuer_enabled:
+                raise ValueError("the dev token issuer must not run with production settings")
+            if self.auth_jwks_url is None:
+                raise ValueError("production needs KOMBEL_AUTH_JWKS_URL of the OIDC issuer")
+            if not self.auth_jwks_url.startswith("https://"):
+                raise ValueError("KOMBEL_AUTH_JWKS_URL must use https in production")
+        if self.auth_jwks_url is None and self.auth_jwks_path is None:
+            raise ValueError("set KOMBEL_AUTH_JWKS_URL or KOMBEL_AUTH_JWKS_PATH")
+        return self

@@ -1,0 +1,99 @@
+"""What a cross-service test holds: the running platform and ways to look inside it."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from fastapi import FastAPI
+
+from kombel_runtime.auth import Role
+from kombel_runtime.platform import EmbeddedPlatform
+from kombel_runtime.service import ServiceRuntime
+from kombel_runtime.testing.infrastructure import Infrastructure
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunningPlatform:
+    embedded: EmbeddedPlatform
+    apps: dict[str, FastAPI]
+    client: httpx.AsyncClient
+    infrastructure: Infrastructure
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def runtime(self, service: str) -> ServiceRuntime:
+        runtime: ServiceRuntime = self.apps[service].state.runtime
+        return runtime
+
+    def auth(self, role: Role, **scope: Any) -> dict[str, str]:
+        """Headers carrying a dev token of the role and scope."""
+        return {"Authorization": f"Bearer {self.embedded.issuer.mint(role, **scope)}"}
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return self.infrastructure.endpoints.kafka_bootstrap
+
+    async def produce(
+        self, topic: str, value: bytes, key: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+        finally:
+            await producer.stop()
+
+    async def read_topic(self, topic: str, timeout_s: float = 10) -> list[ConsumerRecord]:  # type: ignore[type-arg]
+        """Every record now in the topic, from all partitions."""
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.kafka_bootstrap, enable_auto_commit=False
+        )
+        await consumer.start()
+        try:
+            partitions = [
+                TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or set())
+            ]
+            if not partitions:
+                await consumer._client.force_metadata_update()
+                partitions = [
+                    TopicPartition(topic, p)
+                    for p in (consumer.partitions_for_topic(topic) or set())
+                ]
+            consumer.assign(partitions)
+            ends = await consumer.end_offsets(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            records: list[ConsumerRecord] = []  # type: ignore[type-arg]
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                positions = {tp: await consumer.position(tp) for tp in partitions}
+                if all(positions[tp] >= ends[tp] for tp in partitions):
+                    break
+                batch = await consumer.getmany(timeout_ms=500)
+                for found in batch.values():
+                    records.extend(found)
+            return records
+        finally:
+            await consumer.stop()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]],
+    accept: Callable[[T], bool],
+    timeout_s: float = 20,
+    interval_s: float = 0.1,
+) -> T:
+    """Poll `probe` until `accept` holds; fail with the last value after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = await probe()
+        if accept(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached after {timeout_s} s; last value: {value!r}")
+        await asyncio.sleep(interval_s)
