@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from kombel_events import IntegrationEvent, Topic
 from opentelemetry import trace
 from opentelemetry.propagate import extract
@@ -64,6 +64,10 @@ class _Item:
         return Received(self.envelope, self.event)
 
 
+# Executed with many parameter sets, so SQLAlchemy compiles it once and batches the rows.
+_RECORD_IN_INBOX = insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+
+
 class _Stopping(Exception):
     """Raised out of a retry loop when the service stops; the offset stays uncommitted."""
 
@@ -96,6 +100,11 @@ class ConsumerRunner:
         self.handled_total = 0
         self.dead_lettered_total = 0
 
+    @property
+    def assigned(self) -> bool:
+        """Whether the group has given this consumer its partitions yet."""
+        return bool(self._consumer.assignment())
+
     @staticmethod
     def topics_of(subscriptions: Sequence[Subscription]) -> list[Topic]:
         return list({s.event.topic.name: s.event.topic for s in subscriptions}.values())
@@ -104,16 +113,20 @@ class ConsumerRunner:
         """Consume until `stopping` is set; the batch in hand is finished and committed first."""
         while not stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=500)
-            for partition, records in batches.items():
-                try:
-                    await self._handle_partition_batch(partition, records, stopping)
-                except _Stopping:
-                    return  # uncommitted: the batch is delivered again after the restart
-                await self._consumer.commit({partition: records[-1].offset + 1})
+            if not batches:
+                continue
+            # Records of one partition stay in order; partitions are independent of each other.
+            records = [record for found in batches.values() for record in found]
+            try:
+                await self._handle_batch(records, stopping)
+            except _Stopping:
+                return  # uncommitted: the batch is delivered again after the restart
+            await self._consumer.commit(
+                {partition: found[-1].offset + 1 for partition, found in batches.items()}
+            )
 
-    async def _handle_partition_batch(
+    async def _handle_batch(
         self,
-        partition: TopicPartition,
         records: list[ConsumerRecord],  # type: ignore[type-arg]
         stopping: asyncio.Event,
     ) -> None:
@@ -160,19 +173,15 @@ class ConsumerRunner:
         """Apply the new events of `items` and record them in the inbox, in one transaction."""
         async with self._sessions() as session, session.begin():
             inserted = await session.execute(
-                insert(inbox)
-                .values(
-                    [
-                        {
-                            "consumer": self.name,
-                            "event_id": i.envelope.id,
-                            "event_type": i.envelope.type,
-                        }
-                        for i in items
-                    ]
-                )
-                .on_conflict_do_nothing()
-                .returning(inbox.c.event_id)
+                _RECORD_IN_INBOX,
+                [
+                    {
+                        "consumer": self.name,
+                        "event_id": i.envelope.id,
+                        "event_type": i.envelope.type,
+                    }
+                    for i in items
+                ],
             )
             fresh = set(inserted.scalars())
             handled = len(fresh)

@@ -40,6 +40,7 @@ def new_consumer(
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 10),
         max_poll_records=settings.consumer_batch_size,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
 
 

@@ -8,6 +8,7 @@ trace.
 import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from uuid import UUID
 
 from kombel_events import IntegrationEvent
 from opentelemetry.propagate import inject
@@ -15,6 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uuid6 import uuid7
 
 from kombel_runtime.messaging_tables import LANES, outbox
+
+# From this many events on, rows go in with COPY (same transaction, same trigger), which is
+# several times faster than a multi-row INSERT for bulk work such as imports.
+COPY_FROM = 100
+_COLUMNS = (
+    "event_id",
+    "event_type",
+    "topic",
+    "key",
+    "lane",
+    "source",
+    "subject",
+    "occurred_at",
+    "data",
+    "traceparent",
+    "tracestate",
+)
 
 
 def lane_of(key: str) -> int:
@@ -42,10 +60,18 @@ def outbox_row(event: IntegrationEvent, source: str, occurred_at: datetime) -> d
 
 async def record_events(
     session: AsyncSession, source: str, events: Iterable[IntegrationEvent]
-) -> int:
-    """Add the events to the outbox in the session's transaction; returns how many."""
+) -> list[UUID]:
+    """Add the events to the outbox in the session's transaction; returns their event ids."""
     now = datetime.now(UTC)
     rows = [outbox_row(event, source, now) for event in events]
-    if rows:
+    if len(rows) >= COPY_FROM:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            outbox.name,
+            records=[tuple(row[column] for column in _COLUMNS) for row in rows],
+            columns=_COLUMNS,
+        )
+    elif rows:
         await session.execute(outbox.insert(), rows)
-    return len(rows)
+    return [row["event_id"] for row in rows]  # type: ignore[misc]

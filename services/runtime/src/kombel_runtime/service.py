@@ -222,6 +222,13 @@ class ServiceRuntime:
             description="Age of the oldest unpublished outbox row",
         )
 
+    @property
+    def consuming(self) -> bool:
+        """Whether every consumer of this service has joined its group and has partitions."""
+        return len(self.consumers) == len(self.definition.consumers) and all(
+            runner.assigned for runner in self.consumers
+        )
+
     async def refresh_gauges(self) -> None:
         """Read the values the gauges report; called before each scrape of /metrics."""
         if self.relay is not None:

@@ -45,7 +45,10 @@ class ServiceSettings(BaseSettings):
     # The Tansu dev broker rejects InitProducerId, so idempotence is opt-in; on for Apache Kafka.
     kafka_idempotence: bool = False
     kafka_request_timeout_ms: int = 30_000
-    kafka_session_timeout_ms: int = 30_000
+    kafka_session_timeout_ms: int = 10_000
+    # How long a fetch may wait for data. Tansu answers a waiting fetch only when this runs
+    # out, so it bounds the consumer's latency there; Apache Kafka answers as data arrives.
+    kafka_fetch_max_wait_ms: int = Field(default=50, ge=0, le=5000)
     create_topics: bool = True
     kafka_replication_factor: int = Field(default=1, ge=1)
 

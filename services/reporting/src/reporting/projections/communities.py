@@ -14,6 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting.db.tables import community_directory, region_community_counts
 
+# Executed with many parameter sets: compiled once, the rows sent in batches.
+_ENTER_DIRECTORY = (
+    insert(community_directory)
+    .on_conflict_do_nothing()
+    .returning(community_directory.c.province_code, community_directory.c.kabkota_code)
+)
+_counts = insert(region_community_counts)
+_ADD_TO_COUNTS = _counts.on_conflict_do_update(
+    index_elements=[region_community_counts.c.kabkota_code],
+    set_={"communities": region_community_counts.c.communities + _counts.excluded.communities},
+)
+
 
 async def on_community_registered(
     session: AsyncSession, received: Sequence[Received[CommunityRegistered]]
@@ -31,12 +43,7 @@ async def on_community_registered(
         }
         for r in received
     ]
-    entered = await session.execute(
-        insert(community_directory)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .returning(community_directory.c.province_code, community_directory.c.kabkota_code)
-    )
+    entered = await session.execute(_ENTER_DIRECTORY, rows)
     counts = Counter(entered.tuples())
     if not counts:
         return

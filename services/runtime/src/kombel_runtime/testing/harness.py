@@ -31,6 +31,15 @@ class RunningPlatform:
         runtime: ServiceRuntime = self.apps[service].state.runtime
         return runtime
 
+    async def until_consuming(self, timeout_s: float = 60) -> None:
+        """Wait until every consumer group has its partitions (a broker can take seconds)."""
+        runtimes = [self.runtime(name) for name in self.apps]
+        await eventually(
+            lambda: asyncio.sleep(0, all(r.consuming for r in runtimes)),
+            lambda ready: ready,
+            timeout_s=timeout_s,
+        )
+
     def auth(self, role: Role, **scope: Any) -> dict[str, str]:
         """Headers carrying a dev token of the role and scope."""
         return {"Authorization": f"Bearer {self.embedded.issuer.mint(role, **scope)}"}

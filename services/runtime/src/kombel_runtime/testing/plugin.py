@@ -53,4 +53,6 @@ async def platform(
                 base_url="http://kombel.test",
             )
         )
-        yield RunningPlatform(embedded, apps, client, infrastructure)
+        running = RunningPlatform(embedded, apps, client, infrastructure)
+        await running.until_consuming()
+        yield running

@@ -1,0 +1,18 @@
+"""Benchmark results as a Markdown table."""
+
+from collections.abc import Sequence
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        first, *rest = row
+        padded = [first.ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    separator = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), separator, *(line(row) for row in cells[1:])])
