@@ -39,9 +39,9 @@ def lane_of(key: str) -> int:
     return zlib.crc32(key.encode()) % LANES
 
 
-def outbox_row(event: IntegrationEvent, source: str, occurred_at: datetime) -> dict[str, object]:
-    carrier: dict[str, str] = {}
-    inject(carrier)
+def outbox_row(
+    event: IntegrationEvent, source: str, occurred_at: datetime, trace_carrier: dict[str, str]
+) -> dict[str, object]:
     key = event.subject()
     return {
         "event_id": uuid7(),
@@ -53,8 +53,8 @@ def outbox_row(event: IntegrationEvent, source: str, occurred_at: datetime) -> d
         "subject": key,
         "occurred_at": occurred_at,
         "data": event.to_json(),
-        "traceparent": carrier.get("traceparent"),
-        "tracestate": carrier.get("tracestate"),
+        "traceparent": trace_carrier.get("traceparent"),
+        "tracestate": trace_carrier.get("tracestate"),
     }
 
 
@@ -63,7 +63,9 @@ async def record_events(
 ) -> list[UUID]:
     """Add the events to the outbox in the session's transaction; returns their event ids."""
     now = datetime.now(UTC)
-    rows = [outbox_row(event, source, now) for event in events]
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    rows = [outbox_row(event, source, now, carrier) for event in events]
     if len(rows) >= COPY_FROM:
         connection = await session.connection()
         raw = await connection.get_raw_connection()

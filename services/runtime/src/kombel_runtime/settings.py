@@ -54,7 +54,7 @@ class ServiceSettings(BaseSettings):
 
     relay_batch_size: int = Field(default=1000, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=1.0, gt=0)
-    consumer_batch_size: int = Field(default=500, ge=1, le=10_000)
+    consumer_batch_size: int = Field(default=1000, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=4, ge=1, le=20)
     consumer_retry_base_s: float = Field(default=0.2, ge=0)
 

@@ -1,66 +1,45 @@
 """The community directory and the count of communities per kabupaten/kota.
 
 A community enters the directory once: a replayed `CommunityRegistered` finds its row and
-adds nothing to the counts.
+adds nothing to the counts. A batch of events is applied in one statement.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 
 from kombel_events.membership import CommunityRegistered
 from kombel_runtime.consumer import Received, Subscription
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.db.tables import community_directory, region_community_counts
-
-# Executed with many parameter sets: compiled once, the rows sent in batches.
-_ENTER_DIRECTORY = (
-    insert(community_directory)
-    .on_conflict_do_nothing()
-    .returning(community_directory.c.province_code, community_directory.c.kabkota_code)
-)
-_counts = insert(region_community_counts)
-_ADD_TO_COUNTS = _counts.on_conflict_do_update(
-    index_elements=[region_community_counts.c.kabkota_code],
-    set_={"communities": region_community_counts.c.communities + _counts.excluded.communities},
+_ENTER_AND_COUNT = text(
+    """
+    WITH entered AS (
+        INSERT INTO community_directory (
+            community_id, name, kind, forum_type, jenjang, province_code, kabkota_code,
+            registered_at
+        )
+        SELECT e.community_id, e.name, e.kind, e.forum_type, e.jenjang, e.province_code,
+               e.kabkota_code, e.registered_at
+        FROM jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+            community_id uuid, name text, kind text, forum_type text, jenjang text[],
+            province_code text, kabkota_code text, registered_at timestamptz
+        )
+        ON CONFLICT (community_id) DO NOTHING
+        RETURNING province_code, kabkota_code
+    )
+    INSERT INTO region_community_counts (kabkota_code, province_code, communities)
+    SELECT kabkota_code, province_code, count(*) FROM entered GROUP BY kabkota_code, province_code
+    ON CONFLICT (kabkota_code) DO UPDATE
+    SET communities = region_community_counts.communities + excluded.communities
+    """
 )
 
 
 async def on_community_registered(
     session: AsyncSession, received: Sequence[Received[CommunityRegistered]]
 ) -> None:
-    rows = [
-        {
-            "community_id": r.event.community_id,
-            "name": r.event.name,
-            "kind": r.event.kind.value,
-            "forum_type": r.event.forum_type.value,
-            "jenjang": [j.value for j in r.event.jenjang],
-            "province_code": r.event.province_code,
-            "kabkota_code": r.event.kabkota_code,
-            "registered_at": r.event.registered_at,
-        }
-        for r in received
-    ]
-    entered = await session.execute(_ENTER_DIRECTORY, rows)
-    counts = Counter(entered.tuples())
-    if not counts:
-        return
-    upsert = insert(region_community_counts).values(
-        [
-            {"province_code": province, "kabkota_code": kabkota, "communities": n}
-            for (province, kabkota), n in sorted(counts.items())
-        ]
-    )
-    await session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[region_community_counts.c.kabkota_code],
-            set_={
-                "communities": region_community_counts.c.communities + upsert.excluded.communities
-            },
-        )
-    )
+    events = b"[" + b",".join(r.event.to_json() for r in received) + b"]"
+    await session.execute(_ENTER_AND_COUNT, {"events": events.decode()})
 
 
 SUBSCRIPTIONS = [Subscription(CommunityRegistered, on_community_registered)]
