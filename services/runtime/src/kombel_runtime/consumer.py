@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
 from kombel_runtime.envelope import Envelope, EnvelopeError
-from kombel_runtime.messaging_tables import inbox
 from kombel_runtime.redaction import describe_error
 
 log = logging.getLogger(__name__)
@@ -69,8 +68,8 @@ class _Item:
 # One statement with two array parameters, whatever the batch size: the cheapest way to
 # insert a thousand inbox rows and learn which of them are new.
 _RECORD_IN_INBOX = text(
-    f"""
-    INSERT INTO {inbox.name} (consumer, event_id, event_type)
+    """
+    INSERT INTO kombel_inbox (consumer, event_id, event_type)
     SELECT :consumer, batch.event_id, batch.event_type
     FROM unnest(:event_ids, :event_types) AS batch(event_id, event_type)
     ON CONFLICT DO NOTHING
