@@ -94,6 +94,15 @@ async def test_a_registered_community_is_listed_by_reporting_in_the_same_trace(
     assert process.parent is not None
     # The consumer's span continues the trace inside the request that recorded the event.
     assert process.parent.trace_id == request.context.trace_id
+    insert = next(
+        s
+        for s in finished
+        if s.name.startswith("INSERT")
+        and s.attributes
+        and "communities" in str(s.attributes.get("db.query.text"))
+    )
+    assert insert.context is not None
+    assert insert.context.trace_id == request.context.trace_id
     # The relay's batch span links to that creation context.
     assert any(link.context.trace_id == request.context.trace_id for link in publish.links)
     assert process.resource.attributes["service.name"] == "reporting"

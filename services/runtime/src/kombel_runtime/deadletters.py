@@ -6,12 +6,15 @@ inboxes keep that harmless for the ones that had handled it. A replay group reme
 replay went, so a dead letter is replayed once.
 """
 
+import time
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from kombel_runtime.consumer import DLT_PREFIX
+
+READ_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,17 @@ async def _read_all(bootstrap: str, topic: str) -> tuple[list[ConsumerRecord], i
         end = (await consumer.end_offsets([partition]))[partition]
         consumer.seek(partition, position)
         records: list[ConsumerRecord] = []  # type: ignore[type-arg]
-        while position < end:
-            batch = await consumer.getmany(partition, timeout_ms=2000)
+        # Tansu may report an end offset below the last record: read on until a fetch
+        # past the reported end comes back empty.
+        deadline = time.monotonic() + READ_TIMEOUT_S
+        while True:
+            batch = await consumer.getmany(partition, timeout_ms=1000)
             if not batch:
-                break
+                if position >= end:
+                    break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{topic}: records up to offset {end} did not arrive")
+                continue
             records.extend(batch[partition])
             position = records[-1].offset + 1
         return records, replayed_until

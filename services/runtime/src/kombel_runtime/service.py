@@ -19,7 +19,6 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, Depends, FastAPI, Request
 from kombel_events import Topic
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.metrics import Observation
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,7 +31,7 @@ from kombel_runtime.health import health_router
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.settings import ServiceRole, ServiceSettings
-from kombel_runtime.telemetry import Telemetry, setup_telemetry
+from kombel_runtime.telemetry import Telemetry, setup_telemetry, trace_sql
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +83,7 @@ class ServiceRuntime:
             definition.name, settings.trace_exporter, settings.otlp_endpoint
         )
         engine = create_engine(settings.database_url)
-        SQLAlchemyInstrumentor().instrument(
-            engine=engine.sync_engine, tracer_provider=telemetry.tracer_provider
-        )
+        trace_sql(engine, telemetry.tracer)
         return cls(
             definition=definition,
             settings=settings,

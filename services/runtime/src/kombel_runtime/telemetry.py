@@ -5,6 +5,7 @@ so spans carry the right `service.name`.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import Meter
@@ -12,8 +13,10 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
-from opentelemetry.trace import Tracer
+from opentelemetry.trace import SpanKind, StatusCode, Tracer
 from prometheus_client import CollectorRegistry, generate_latest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kombel_runtime.settings import TraceExporter
 
@@ -57,3 +60,50 @@ def setup_telemetry(service: str, exporter: TraceExporter, otlp_endpoint: str) -
         resource=resource, metric_readers=[PrometheusMetricReader(registry=registry)]
     )
     return Telemetry(service, tracer_provider, meter_provider, registry)
+
+
+def trace_sql(engine: AsyncEngine, tracer: Tracer) -> None:
+    """A client span for every statement, with its text but never its parameter values."""
+    database = engine.url.database or ""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def start(
+        _connection: Any,
+        _cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        operation = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
+        if context is not None:
+            context._kombel_span = tracer.start_span(
+                f"{operation} {database}",
+                kind=SpanKind.CLIENT,
+                attributes={
+                    "db.system.name": "postgresql",
+                    "db.namespace": database,
+                    "db.operation.name": operation,
+                    "db.query.text": statement[:2000],
+                },
+            )
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def end(
+        _connection: Any,
+        _cursor: Any,
+        _statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        span = getattr(context, "_kombel_span", None)
+        if span is not None:
+            span.end()
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def failed(exception_context: Any) -> None:
+        span = getattr(exception_context.execution_context, "_kombel_span", None)
+        if span is not None:
+            span.set_status(StatusCode.ERROR, type(exception_context.original_exception).__name__)
+            span.end()

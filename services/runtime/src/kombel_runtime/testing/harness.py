@@ -58,35 +58,43 @@ class RunningPlatform:
         finally:
             await producer.stop()
 
-    async def read_topic(self, topic: str, timeout_s: float = 10) -> list[ConsumerRecord]:  # type: ignore[type-arg]
+    async def _partitions(self, topic: str) -> set[int]:
+        # The producer's lookup waits for the topic's metadata; the consumer's does not.
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka_bootstrap)
+        await producer.start()
+        try:
+            partitions: set[int] = await producer.partitions_for(topic)
+            return partitions
+        finally:
+            await producer.stop()
+
+    async def read_topic(self, topic: str, timeout_s: float = 15) -> list[ConsumerRecord]:  # type: ignore[type-arg]
         """Every record now in the topic, from all partitions."""
+        partitions = [TopicPartition(topic, p) for p in sorted(await self._partitions(topic))]
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.kafka_bootstrap, enable_auto_commit=False
         )
         await consumer.start()
         try:
-            partitions = [
-                TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or set())
-            ]
-            if not partitions:
-                await consumer._client.force_metadata_update()
-                partitions = [
-                    TopicPartition(topic, p)
-                    for p in (consumer.partitions_for_topic(topic) or set())
-                ]
             consumer.assign(partitions)
+            starts = await consumer.beginning_offsets(partitions)
             ends = await consumer.end_offsets(partitions)
-            await consumer.seek_to_beginning(*partitions)
+            reached = dict(starts)
+            for partition in partitions:
+                consumer.seek(partition, starts[partition])
             records: list[ConsumerRecord] = []  # type: ignore[type-arg]
             deadline = time.monotonic() + timeout_s
-            while time.monotonic() < deadline:
-                positions = {tp: await consumer.position(tp) for tp in partitions}
-                if all(positions[tp] >= ends[tp] for tp in partitions):
-                    break
+            # Tansu may report end offsets below the last record, so read on until a fetch
+            # comes back empty once the reported ends are reached.
+            while True:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{topic}: could not read up to {ends} in {timeout_s} s")
                 batch = await consumer.getmany(timeout_ms=500)
-                for found in batch.values():
+                for partition, found in batch.items():
                     records.extend(found)
-            return records
+                    reached[partition] = found[-1].offset + 1
+                if not batch and all(reached[p] >= ends[p] for p in partitions):
+                    return records
         finally:
             await consumer.stop()
 
