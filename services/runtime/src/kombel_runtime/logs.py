@@ -41,5 +41,5 @@ def configure_logging(json_logs: bool = True, level: int = logging.INFO) -> None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka"):
+    for noisy in ("aiokafka", "kafka", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

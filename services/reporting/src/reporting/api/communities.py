@@ -44,9 +44,18 @@ def scope_filter(principal: Principal) -> ColumnElement[bool]:
         return directory.c.province_code == principal.province
     if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
         return directory.c.kabkota_code == principal.kabkota
-    if principal.communities:
-        return directory.c.community_id.in_([UUID(c) for c in principal.communities])
+    community_ids = [c for c in principal.communities if _is_uuid(c)]
+    if community_ids:
+        return directory.c.community_id.in_([UUID(c) for c in community_ids])
     return false()
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _encode_cursor(row: CommunityRow) -> str:

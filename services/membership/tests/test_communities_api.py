@@ -1,0 +1,82 @@
+"""`POST /membership/communities` over HTTP: validation, authentication and scope."""
+
+import random
+
+import pytest
+from kombel_runtime.auth import Role
+from kombel_runtime.messaging_tables import outbox
+from kombel_runtime.testing.harness import RunningPlatform
+from sqlalchemy import func, select
+
+pytestmark = pytest.mark.infra
+
+URL = "/membership/communities"
+
+
+def body(kabkota: str, **changes: object) -> dict[str, object]:
+    return {
+        "name": f"KKG Gugus {random.randint(1, 99)}",
+        "kind": "antar_sekolah",
+        "forum_type": "KKG",
+        "jenjang": ["SD"],
+        "kabkota_code": kabkota,
+    } | changes
+
+
+async def outbox_rows(platform: RunningPlatform) -> int:
+    async with platform.runtime("membership").sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(outbox)) or 0)
+
+
+async def test_registering_answers_201_with_the_community(platform: RunningPlatform) -> None:
+    response = await platform.client.post(
+        URL, json=body("12.11"), headers=platform.auth(Role.PROVINCE_STAFF, province="12")
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert response.headers["location"] == f"{URL}/{created['id']}"
+    assert created["province_code"] == "12"
+    assert created["status"] == "active"
+
+
+async def test_without_a_token_the_answer_is_401_in_indonesian(platform: RunningPlatform) -> None:
+    for headers in ({}, {"Authorization": "Bearer rusak"}, {"Authorization": "Basic eDp5"}):
+        response = await platform.client.post(URL, json=body("12.11"), headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_invalid_fields_are_named_and_nothing_is_recorded(platform: RunningPlatform) -> None:
+    before = await outbox_rows(platform)
+    response = await platform.client.post(
+        URL,
+        json=body("12-11", kind="sekolah", jenjang=[], name="x", email="budi@example.com"),
+        headers=platform.auth(Role.NATIONAL_ADMIN),
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "validation_failed"
+    fields = {d["field"]: d["code"] for d in error["details"]}
+    assert fields == {
+        "name": "string_too_short",
+        "kind": "enum",
+        "jenjang": "too_short",
+        "kabkota_code": "string_pattern_mismatch",
+        "email": "extra_forbidden",
+    }
+    assert "budi@example.com" not in response.text
+    assert await outbox_rows(platform) == before
+
+
+async def test_district_staff_cannot_register_in_another_kabupaten(
+    platform: RunningPlatform,
+) -> None:
+    before = await outbox_rows(platform)
+    response = await platform.client.post(
+        URL, json=body("12.12"), headers=platform.auth(Role.DISTRICT_STAFF, kabkota="12.11")
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "outside_scope"
+    assert "12.12" in response.json()["error"]["message"]
+    assert await outbox_rows(platform) == before
