@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ServiceDefinition, create_service_app
+from kombel_runtime.service import ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
 
@@ -20,6 +20,6 @@ definition = ServiceDefinition(
 )
 
 
-def create_app(settings: ActivitiesSettings | None = None) -> FastAPI:
-    """The app for `uvicorn --factory activities.app:create_app`."""
-    return create_service_app(definition, settings or ActivitiesSettings())  # type: ignore[call-arg]
+def create_app() -> FastAPI:
+    """The app for `uvicorn --factory activities.app:create_app`, set up from the environment."""
+    return standalone_app(definition)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_events.topics import MEMBERSHIP_COMMUNITIES
-from kombel_runtime.service import ServiceDefinition, create_service_app
+from kombel_runtime.service import ServiceDefinition, standalone_app
 
 from membership.api.communities import router as communities_router
 from membership.settings import MembershipSettings
@@ -20,6 +20,6 @@ definition = ServiceDefinition(
 )
 
 
-def create_app(settings: MembershipSettings | None = None) -> FastAPI:
-    """The app for `uvicorn --factory membership.app:create_app`."""
-    return create_service_app(definition, settings or MembershipSettings())  # type: ignore[call-arg]
+def create_app() -> FastAPI:
+    """The app for `uvicorn --factory membership.app:create_app`, set up from the environment."""
+    return standalone_app(definition)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ServiceDefinition, create_service_app
+from kombel_runtime.service import ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
 
@@ -22,6 +22,6 @@ definition = ServiceDefinition(
 )
 
 
-def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
-    """The app for `uvicorn --factory notifications.app:create_app`."""
-    return create_service_app(definition, settings or NotificationsSettings())  # type: ignore[call-arg]
+def create_app() -> FastAPI:
+    """The app for `uvicorn --factory notifications.app:create_app`, set up from the environment."""
+    return standalone_app(definition)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ConsumerSpec, ServiceDefinition, create_service_app
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
 from reporting.api.communities import router as communities_router
@@ -25,6 +25,6 @@ definition = ServiceDefinition(
 )
 
 
-def create_app(settings: ReportingSettings | None = None) -> FastAPI:
-    """The app for `uvicorn --factory reporting.app:create_app`."""
-    return create_service_app(definition, settings or ReportingSettings())  # type: ignore[call-arg]
+def create_app() -> FastAPI:
+    """The app for `uvicorn --factory reporting.app:create_app`, set up from the environment."""
+    return standalone_app(definition)

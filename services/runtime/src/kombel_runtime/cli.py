@@ -126,6 +126,21 @@ def deadletters(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def migrate(arguments: argparse.Namespace) -> int:
+    """Migrate one service's database, with settings from the environment (a deploy job)."""
+    from kombel_runtime.database import upgrade_to_head
+    from kombel_runtime.platform import service_definitions
+
+    definitions = {d.name: d for d in service_definitions()}
+    definition = definitions.get(arguments.service)
+    if definition is None:
+        raise SystemExit(f"Unknown service {arguments.service}; known: {', '.join(definitions)}")
+    settings = definition.settings_class()
+    upgrade_to_head(definition.migrations, settings.database_url)
+    print(f"{definition.name}: database at the latest migration")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kombel", description=__doc__)
     root.add_argument("--data-dir", help="data folder of the embedded stack (default .kombel)")
@@ -143,6 +158,10 @@ def parser() -> argparse.ArgumentParser:
     minting.add_argument("--community", action="append", help="community id (repeatable)")
     minting.add_argument("--subject", help="the token's subject (default: a random dev id)")
     minting.set_defaults(run=token)
+
+    migrating = commands.add_parser("migrate", help="migrate a service's database (KOMBEL_* env)")
+    migrating.add_argument("service")
+    migrating.set_defaults(run=migrate)
 
     letters = commands.add_parser("deadletters", help="list or replay dead letters")
     letters.add_argument("action", choices=["topics", "list", "replay"])

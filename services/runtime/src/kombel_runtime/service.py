@@ -282,6 +282,15 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
     return app
 
 
+def standalone_app(definition: ServiceDefinition) -> FastAPI:
+    """A service as its own process: settings from the environment, JSON logs to stderr."""
+    from kombel_runtime.logs import configure_logging
+
+    settings = definition.settings_class()  # type: ignore[call-arg]
+    configure_logging(settings.log_json)
+    return create_service_app(definition, settings)
+
+
 def current_runtime(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
