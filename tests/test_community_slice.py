@@ -206,6 +206,10 @@ async def test_events_written_while_the_broker_is_frozen_all_arrive(
             max(settings.kafka_request_timeout_ms, settings.kafka_session_timeout_ms) / 1000 + 3
         )
         await asyncio.sleep(frozen_s)
+        ready = await platform.client.get("/membership/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["broker"] != "ok"
+        assert ready.json()["checks"]["database"] == "ok"
         page = await listed(platform, region)
         assert page["total"] == 3, "nothing can travel while the broker is frozen"
     finally:

@@ -41,3 +41,13 @@ def test_json_logs_mask_personal_data_in_messages_and_fields() -> None:
     assert "ani@example.com" not in line
     assert "081234567890" not in line
     assert '"level": "info"' in line
+
+
+def test_json_logs_carry_the_trace_id_of_the_current_span() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("request") as span:
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "halo", None, None)
+        line = JsonFormatter().format(record)
+    assert f'"trace_id": "{span.get_span_context().trace_id:032x}"' in line
