@@ -4,12 +4,9 @@ import asyncio
 import random
 import sys
 import tempfile
-from contextlib import AsyncExitStack
 from pathlib import Path
 
-import httpx
-from kombel_runtime.platform import EmbeddedPlatform
-from kombel_runtime.testing.harness import RunningPlatform
+from kombel_runtime.testing.harness import running_platform
 from kombel_runtime.testing.infrastructure import test_infrastructure
 
 from tests.benchmarks.pipeline import (
@@ -38,19 +35,9 @@ def table(results: list[Result]) -> str:
 async def run(folder: Path) -> int:
     count = events_wanted()
     with test_infrastructure(folder / "stack") as infrastructure:
-        embedded = EmbeddedPlatform(
-            infrastructure.endpoints, folder / "platform", database_prefix="kbench"
-        )
-        await embedded.prepare()
-        apps = embedded.apps()
-        async with AsyncExitStack() as stack:
-            for app in apps.values():
-                await stack.enter_async_context(app.router.lifespan_context(app))
-            client = await stack.enter_async_context(
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=embedded.gateway_of(apps)))
-            )
-            platform = RunningPlatform(embedded, apps, client, infrastructure)
-            await platform.until_consuming()
+        async with running_platform(
+            infrastructure, folder / "platform", database_prefix="kbench"
+        ) as platform:
             print(f"Benchmark: {count} events; servers: {infrastructure.source}.")
             bare = await bare_aiokafka(
                 infrastructure.endpoints.kafka_bootstrap, community_events(count, "98.01")

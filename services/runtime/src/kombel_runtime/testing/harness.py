@@ -1,10 +1,12 @@
 """What a cross-service test holds: the running platform and ways to look inside it."""
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -114,3 +116,32 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"not reached after {timeout_s} s; last value: {value!r}")
         await asyncio.sleep(interval_s)
+
+
+@contextlib.asynccontextmanager
+async def running_platform(
+    infrastructure: Infrastructure,
+    folder: Path,
+    *,
+    database_prefix: str,
+    overrides: Mapping[str, Any] | None = None,
+) -> AsyncIterator[RunningPlatform]:
+    """All four services with their workers on fresh databases, behind one HTTP client,
+    once every consumer group has its partitions."""
+    embedded = EmbeddedPlatform(
+        infrastructure.endpoints, folder, overrides=overrides, database_prefix=database_prefix
+    )
+    await embedded.prepare()
+    apps = embedded.apps()
+    async with contextlib.AsyncExitStack() as stack:
+        for app in apps.values():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=embedded.gateway_of(apps)),
+                base_url="http://kombel.test",
+            )
+        )
+        running = RunningPlatform(embedded, apps, client, infrastructure)
+        await running.until_consuming()
+        yield running

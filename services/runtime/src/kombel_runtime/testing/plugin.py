@@ -5,14 +5,11 @@ Unit tests request none of these and so start nothing.
 
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack
 
-import httpx
 import pytest
 import pytest_asyncio
 
-from kombel_runtime.platform import EmbeddedPlatform
-from kombel_runtime.testing.harness import RunningPlatform
+from kombel_runtime.testing.harness import RunningPlatform, running_platform
 from kombel_runtime.testing.infrastructure import Infrastructure, test_infrastructure
 
 # Client timeouts in tests are short, so fault tests can outlast them in seconds.
@@ -36,23 +33,10 @@ async def platform(
     infrastructure: Infrastructure, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[RunningPlatform]:
     """All four services with their workers, on fresh databases, behind one HTTP client."""
-    embedded = EmbeddedPlatform(
-        infrastructure.endpoints,
+    async with running_platform(
+        infrastructure,
         tmp_path_factory.mktemp("kombel-platform"),
-        overrides=TEST_SETTINGS,
         database_prefix=f"kt{secrets.token_hex(3)}",
-    )
-    await embedded.prepare()
-    apps = embedded.apps()
-    async with AsyncExitStack() as stack:
-        for app in apps.values():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-        client = await stack.enter_async_context(
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=embedded.gateway_of(apps)),
-                base_url="http://kombel.test",
-            )
-        )
-        running = RunningPlatform(embedded, apps, client, infrastructure)
-        await running.until_consuming()
+        overrides=TEST_SETTINGS,
+    ) as running:
         yield running
