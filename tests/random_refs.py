@@ -1,7 +1,8 @@
 """Random names and regions, so tests sharing one platform never collide."""
 
-import random
 import uuid
+
+from kombel_runtime.testing.regions import fresh_kabkota
 
 
 def community_name() -> str:
@@ -9,8 +10,8 @@ def community_name() -> str:
 
 
 def kabkota() -> str:
-    """A kabupaten/kota code no other test uses (province 9x is not a real province)."""
-    return f"{random.randint(90, 99)}.{random.randint(10, 99)}"
+    """A real kabupaten/kota code no other test of this session uses."""
+    return fresh_kabkota()
 
 
 def community_body(kabkota_code: str, **changes: object) -> dict[str, object]:

@@ -1,20 +1,15 @@
 """`GET /reporting/communities`: each role sees its part of the directory, page by page."""
 
-import random
 from typing import Any
 
 import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
 
 pytestmark = pytest.mark.infra
 
 URL = "/reporting/communities"
-
-
-def region() -> tuple[str, str]:
-    province = str(random.randint(80, 89))
-    return province, f"{province}.{random.randint(10, 99)}"
 
 
 async def register(platform: RunningPlatform, kabkota: str, name: str) -> str:
@@ -41,8 +36,7 @@ async def listing(platform: RunningPlatform, headers: dict[str, str], **params: 
 
 
 async def test_each_role_sees_only_its_scope(platform: RunningPlatform) -> None:
-    province, here = region()
-    there = f"{province}.0{random.randint(1, 9)}"
+    province, (here, there, *_) = fresh_province()
     mine = await register(platform, here, "Warung Kopi SMAN 1")
     theirs = await register(platform, there, "Komunitas Guru Penggerak")
     admin = platform.auth(Role.NATIONAL_ADMIN)
@@ -69,7 +63,7 @@ async def test_each_role_sees_only_its_scope(platform: RunningPlatform) -> None:
 
 
 async def test_pages_follow_the_next_cursor_without_gaps(platform: RunningPlatform) -> None:
-    _, kabkota = region()
+    kabkota = fresh_kabkota()
     created = {await register(platform, kabkota, f"KKG Gugus {n}") for n in range(7)}
     headers = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
     await eventually(lambda: listing(platform, headers), lambda page: page["total"] == 7)

@@ -8,7 +8,12 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from kombel_events.base import IntegrationEvent
-from kombel_events.topics import MEMBERSHIP_COMMUNITIES, Topic
+from kombel_events.topics import (
+    MEMBERSHIP_COMMUNITIES,
+    MEMBERSHIP_PEOPLE,
+    MEMBERSHIP_SCHOOLS,
+    Topic,
+)
 
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
 KabkotaCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}$")]
@@ -58,3 +63,105 @@ class CommunityRegistered(IntegrationEvent):
 
     def subject(self) -> str:
         return str(self.community_id)
+
+
+class SchoolStatus(StrEnum):
+    NEGERI = "negeri"
+    SWASTA = "swasta"
+
+
+class SchoolJenjang(StrEnum):
+    PAUD_TK = "PAUD/TK"
+    SD = "SD"
+    SMP = "SMP"
+    SMA = "SMA"
+    SMK = "SMK"
+    SLB = "SLB"
+
+
+class _SchoolState(IntegrationEvent):
+    topic: ClassVar[Topic] = MEMBERSHIP_SCHOOLS
+
+    npsn: str = Field(pattern=r"^[0-9A-Z]{8}$")
+    name: str
+    jenjang: SchoolJenjang
+    status: SchoolStatus
+    province_code: ProvinceCode
+    kabkota_code: KabkotaCode
+    kecamatan: str | None = None
+    address: str | None = None
+
+    def subject(self) -> str:
+        return self.npsn
+
+
+class SchoolRegistered(_SchoolState):
+    event_type: ClassVar[str] = "kombel.membership.school.registered.v1"
+
+
+class SchoolUpdated(_SchoolState):
+    event_type: ClassVar[str] = "kombel.membership.school.updated.v1"
+
+
+class Position(StrEnum):
+    GURU = "guru"
+    KEPALA_SEKOLAH = "kepala_sekolah"
+    PENGAWAS = "pengawas"
+    TENDIK = "tendik"
+    FASILITATOR_DAERAH = "fasilitator_daerah"
+    LAINNYA = "lainnya"
+
+
+class _PersonState(IntegrationEvent):
+    """A person's full current state, contacts included: the replicas of notifications and
+    activities are built from it."""
+
+    topic: ClassVar[Topic] = MEMBERSHIP_PEOPLE
+
+    person_id: UUID
+    full_name: str
+    nuptk: str | None = None
+    nip: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    position: Position
+    school_npsn: str
+    province_code: ProvinceCode
+    kabkota_code: KabkotaCode
+
+    def subject(self) -> str:
+        return str(self.person_id)
+
+
+class PersonRegistered(_PersonState):
+    event_type: ClassVar[str] = "kombel.membership.person.registered.v1"
+
+
+class PersonUpdated(_PersonState):
+    event_type: ClassVar[str] = "kombel.membership.person.updated.v1"
+
+
+class PersonMerged(IntegrationEvent):
+    """`person_id` was a duplicate of `into_person_id`; its memberships now belong there."""
+
+    event_type: ClassVar[str] = "kombel.membership.person.merged.v1"
+    topic: ClassVar[Topic] = MEMBERSHIP_PEOPLE
+
+    person_id: UUID
+    into_person_id: UUID
+
+    def subject(self) -> str:
+        return str(self.person_id)
+
+
+class PersonErased(IntegrationEvent):
+    """The person asked to be forgotten (UU PDP): every replica drops their contact data."""
+
+    event_type: ClassVar[str] = "kombel.membership.person.erased.v1"
+    topic: ClassVar[Topic] = MEMBERSHIP_PEOPLE
+
+    person_id: UUID
+    erased_at: datetime
+
+    def subject(self) -> str:
+        return str(self.person_id)

@@ -34,5 +34,9 @@ class Topic:
 
 
 MEMBERSHIP_COMMUNITIES = Topic("kombel.membership.communities")
+MEMBERSHIP_SCHOOLS = Topic("kombel.membership.schools")
+# People's events carry contact data: kept 30 days like the rest, and an erasure event tells
+# every replica to forget a person.
+MEMBERSHIP_PEOPLE = Topic("kombel.membership.people")
 
-ALL_TOPICS: tuple[Topic, ...] = (MEMBERSHIP_COMMUNITIES,)
+ALL_TOPICS: tuple[Topic, ...] = (MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE)

@@ -3,10 +3,13 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_events.topics import MEMBERSHIP_COMMUNITIES
+from kombel_events.topics import MEMBERSHIP_COMMUNITIES, MEMBERSHIP_PEOPLE, MEMBERSHIP_SCHOOLS
 from kombel_runtime.service import ServiceDefinition, standalone_app
 
 from membership.api.communities import router as communities_router
+from membership.api.people import router as people_router
+from membership.api.regions import router as regions_router
+from membership.api.schools import router as schools_router
 from membership.settings import MembershipSettings
 
 definition = ServiceDefinition(
@@ -15,8 +18,8 @@ definition = ServiceDefinition(
     description="Wilayah, sekolah, PTK, komunitas belajar dan anggotanya.",
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[communities_router],
-    publishes=[MEMBERSHIP_COMMUNITIES],
+    routers=[regions_router, schools_router, people_router, communities_router],
+    publishes=[MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE],
 )
 
 

@@ -5,6 +5,7 @@ are never echoed back, so personal data does not leak through error messages.
 """
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -56,6 +57,30 @@ _VALIDATION_MESSAGES = {
     "string_type": "harus berupa teks",
     "too_short": "terlalu sedikit isian",
     "too_long": "terlalu banyak isian",
+    "datetime_parsing": "bukan tanggal dan waktu yang sah",
+    "date_parsing": "bukan tanggal yang sah",
+    "greater_than_equal": "terlalu kecil",
+    "less_than_equal": "terlalu besar",
+}
+
+# Types pydantic itself raises (English messages); anything else is one of our own checks.
+_PYDANTIC_TYPES = set(_VALIDATION_MESSAGES) | {
+    "value_error",
+    "assertion_error",
+    "int_type",
+    "bool_parsing",
+    "bool_type",
+    "float_parsing",
+    "datetime_parsing",
+    "date_parsing",
+    "url_parsing",
+    "greater_than",
+    "less_than",
+    "greater_than_equal",
+    "less_than_equal",
+    "dict_type",
+    "model_type",
+    "uuid_type",
 }
 
 _STATUS_CODES = {
@@ -70,6 +95,16 @@ _STATUS_CODES = {
 }
 
 
+def validation_message(item: Mapping[str, Any]) -> str:
+    """The Indonesian message of one validation error; our own checks carry theirs."""
+    kind = item.get("type", "")
+    if kind in _VALIDATION_MESSAGES:
+        return _VALIDATION_MESSAGES[kind]
+    if kind not in _PYDANTIC_TYPES:
+        return str(item.get("msg", "isian tidak sah"))
+    return "isian tidak sah"
+
+
 def validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for item in error.errors():
@@ -78,7 +113,7 @@ def validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
             {
                 "field": ".".join(location),
                 "code": item.get("type", "invalid"),
-                "message": _VALIDATION_MESSAGES.get(item.get("type", ""), "isian tidak sah"),
+                "message": validation_message(item),
             }
         )
     return details

@@ -28,6 +28,7 @@ from kombel_runtime.consumer import ConsumerRunner, Subscription
 from kombel_runtime.database import asyncpg_dsn, create_engine, session_factory
 from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
+from kombel_runtime.idempotency import IdempotencyMiddleware
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.settings import ServiceRole, ServiceSettings
@@ -270,6 +271,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
         audience=settings.auth_audience,
     )
     install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, client=runtime.redis, namespace=definition.name)
     app.include_router(health_router(), prefix=prefix)
     for router in definition.routers:
         app.include_router(router, prefix=prefix)

@@ -19,3 +19,107 @@ communities = sa.Table(
     sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("registered_by", sa.Text, nullable=False),
 )
+
+regions = sa.Table(
+    "regions",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("parent_code", sa.Text, sa.ForeignKey("regions.code")),
+    sa.Column("timezone", sa.Text, nullable=False),
+)
+
+schools = sa.Table(
+    "schools",
+    metadata,
+    sa.Column("npsn", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("jenjang", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, sa.ForeignKey("regions.code"), nullable=False),
+    sa.Column("kecamatan", sa.Text),
+    sa.Column("address", sa.Text),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("full_name", sa.Text, nullable=False),
+    sa.Column("nuptk", sa.Text),
+    sa.Column("nip", sa.Text),
+    sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("position", sa.Text, nullable=False),
+    sa.Column("school_npsn", sa.Text, sa.ForeignKey("schools.npsn"), nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="active"),
+    sa.Column("merged_into", UUID(as_uuid=True)),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("dry_run", sa.Boolean, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("content", sa.LargeBinary),
+    sa.Column("requested_by", sa.Text, nullable=False),
+    sa.Column("scope", sa.JSON, nullable=False),
+    sa.Column("rows_total", sa.Integer),
+    sa.Column("rows_done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("duplicates", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rejected", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("headers", sa.JSON),
+    sa.Column("error", sa.Text),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)
+
+import_rejections = sa.Table(
+    "import_rejections",
+    metadata,
+    sa.Column(
+        "import_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("imports.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("row_number", sa.Integer, primary_key=True),
+    sa.Column("cells", sa.JSON, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("subject", sa.Text),
+    sa.Column("detail", sa.JSON),
+)

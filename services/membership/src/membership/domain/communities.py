@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from kombel_events.membership import CommunityKind, CommunityRegistered, ForumType, Jenjang
+from kombel_events.regions import regions
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import ApiError
 from uuid6 import uuid7
@@ -43,6 +44,10 @@ def register_community(
             403,
             "forbidden",
             "Hanya staf nasional, provinsi atau kabupaten/kota yang dapat mendaftarkan komunitas.",
+        )
+    if regions().get(command.kabkota_code) is None:
+        raise ApiError(
+            422, "region_unknown", f"Kabupaten/kota {command.kabkota_code} tidak dikenal."
         )
     if not principal.covers_region(command.kabkota_code):
         raise ApiError(

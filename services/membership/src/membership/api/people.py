@@ -1,0 +1,354 @@
+"""`/membership/people`: teachers and education staff (PTK), their duplicates and their data."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+from kombel_events.membership import (
+    PersonErased,
+    PersonMerged,
+    PersonRegistered,
+    PersonUpdated,
+    Position,
+)
+from kombel_runtime.auth import CurrentPrincipal, Principal
+from kombel_runtime.errors import ApiError
+from kombel_runtime.outbox import record_events
+from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
+from kombel_runtime.service import DbSession, Runtime
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from uuid6 import uuid7
+
+from membership.api.scope import can_see, not_found, require_manager_of_school, visible
+from membership.db import records
+from membership.db.tables import audit_log, people
+from membership.domain.drafts import PersonDraft
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+_STATE_FIELDS = (
+    "full_name",
+    "nuptk",
+    "nip",
+    "email",
+    "phone",
+    "position",
+    "school_npsn",
+    "province_code",
+    "kabkota_code",
+)
+
+
+class PersonOut(BaseModel):
+    id: UUID
+    full_name: str
+    nuptk: str | None
+    nip: str | None
+    email: str | None
+    phone: str | None
+    position: Position
+    school_npsn: str
+    province_code: str
+    kabkota_code: str
+    status: str
+    merged_into: UUID | None
+
+
+class PersonChanges(PersonDraft):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    full_name: str | None = None  # type: ignore[assignment]
+    school_npsn: str | None = None  # type: ignore[assignment]
+
+
+class MergeRequest(BaseModel):
+    into: UUID
+
+
+def _state_event(
+    row: dict[str, Any], kind: type[PersonRegistered] | type[PersonUpdated]
+) -> PersonRegistered | PersonUpdated:
+    return kind.model_validate({"person_id": row["id"], **{f: row[f] for f in _STATE_FIELDS}})
+
+
+async def audit(
+    session: AsyncSession, principal: Principal, action: str, subject: str | None, **detail: Any
+) -> None:
+    """Bulk reads, exports and changes of personal data leave a trace (UU PDP)."""
+    await session.execute(
+        audit_log.insert().values(
+            actor=principal.subject, action=action, subject=subject, detail=detail or None
+        )
+    )
+
+
+async def _school_for(session: AsyncSession, principal: Principal, npsn: str) -> dict[str, Any]:
+    school = await records.school(session, npsn)
+    if school is None:
+        raise ApiError(
+            422,
+            "school_unknown",
+            f"Sekolah dengan NPSN {npsn} belum terdaftar. Daftarkan sekolahnya dulu.",
+        )
+    require_manager_of_school(principal, school["kabkota_code"], school["npsn"])
+    return school
+
+
+def _duplicate(found: tuple[UUID, str]) -> ApiError:
+    person_id, field = found
+    label = {"nuptk": "NUPTK", "email": "email", "phone": "nomor HP/WA"}[field]
+    return ApiError(
+        409,
+        "person_duplicate",
+        f"Sudah ada PTK dengan {label} yang sama. Perbarui data orang itu, atau gabungkan.",
+        details=[{"existing_id": str(person_id), "matched_on": field}],
+    )
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=PersonOut, summary="Daftarkan PTK"
+)
+async def register_person(
+    body: PersonDraft,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    response: Response,
+) -> PersonOut:
+    async with session.begin():
+        school = await _school_for(session, principal, body.school_npsn)
+        values = body.model_dump()
+        found = await records.duplicate_of(session, values)
+        if found is not None:
+            raise _duplicate(found)
+        row = values | {
+            "id": uuid7(),
+            "province_code": school["province_code"],
+            "kabkota_code": school["kabkota_code"],
+        }
+        await session.execute(people.insert().values(**row))
+        await record_events(session, runtime.source, [_state_event(row, PersonRegistered)])
+        await audit(session, principal, "person.registered", str(row["id"]))
+    response.headers["Location"] = f"/membership/people/{row['id']}"
+    return PersonOut.model_validate(row | {"status": "active", "merged_into": None})
+
+
+@router.get("", response_model=Page[PersonOut], summary="Daftar PTK")
+async def list_people(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    kabkota: Annotated[str | None, Query(pattern=r"^\d{2}\.\d{2}$", examples=["12.11"])] = None,
+    npsn: str | None = None,
+    position: Position | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Nama, NUPTK atau email")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> Page[PersonOut]:
+    where = [visible(principal, people, "school_npsn"), people.c.status == "active"]
+    if province:
+        where.append(people.c.province_code == province)
+    if kabkota:
+        where.append(people.c.kabkota_code == kabkota)
+    if npsn:
+        where.append(people.c.school_npsn == npsn.upper())
+    if position:
+        where.append(people.c.position == position.value)
+    if q:
+        where.append(
+            or_(
+                people.c.full_name.ilike(contains(q)),
+                people.c.nuptk == q.strip(),
+                people.c.email == q.strip().lower(),
+            )
+        )
+    query = select(people).where(and_(*where))
+    async with session.begin():
+        total = await records.count(session, query)
+        if cursor:
+            (after,) = decode_cursor(cursor, 1)
+            query = query.where(people.c.id > UUID(after))
+        rows = (
+            (await session.execute(query.order_by(people.c.id).limit(limit + 1))).mappings().all()
+        )
+        items = [PersonOut.model_validate(dict(r)) for r in rows[:limit]]
+        await audit(
+            session,
+            principal,
+            "people.listed",
+            None,
+            filters={"province": province, "kabkota": kabkota, "npsn": npsn, "q": bool(q)},
+            returned=len(items),
+        )
+    return Page(
+        items=items, total=total, next=encode_cursor([items[-1].id]) if len(rows) > limit else None
+    )
+
+
+async def _visible_person(
+    session: AsyncSession, principal: Principal, person_id: UUID, *, lock: bool = False
+) -> dict[str, Any]:
+    row = await records.person(session, person_id, lock=lock)
+    if row is None or not can_see(principal, row["kabkota_code"], row["school_npsn"]):
+        raise not_found("PTK")
+    return row
+
+
+@router.get("/{person_id}", response_model=PersonOut, summary="Satu PTK")
+async def get_person(person_id: UUID, principal: CurrentPrincipal, session: DbSession) -> PersonOut:
+    return PersonOut.model_validate(await _visible_person(session, principal, person_id))
+
+
+@router.patch("/{person_id}", response_model=PersonOut, summary="Ubah data PTK")
+async def change_person(
+    person_id: UUID,
+    body: PersonChanges,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+) -> PersonOut:
+    changes = body.model_dump(exclude_unset=True)
+    async with session.begin():
+        row = await _visible_person(session, principal, person_id, lock=True)
+        if row["status"] != "active":
+            raise ApiError(
+                409,
+                "person_inactive",
+                "Data PTK ini sudah digabung atau dihapus; tidak bisa diubah.",
+            )
+        require_manager_of_school(principal, row["kabkota_code"], row["school_npsn"])
+        if "school_npsn" in changes:
+            school = await _school_for(session, principal, changes["school_npsn"])
+            changes |= {
+                "province_code": school["province_code"],
+                "kabkota_code": school["kabkota_code"],
+            }
+        found = await records.duplicate_of(session, changes, excluding=person_id)
+        if found is not None:
+            raise _duplicate(found)
+        updated = row | changes
+        if updated != row:
+            await session.execute(
+                people.update()
+                .where(people.c.id == person_id)
+                .values(**changes, updated_at=datetime.now(UTC))
+            )
+            await record_events(session, runtime.source, [_state_event(updated, PersonUpdated)])
+            await audit(
+                session, principal, "person.updated", str(person_id), fields=sorted(changes)
+            )
+    return PersonOut.model_validate(updated)
+
+
+@router.post(
+    "/{person_id}/merge",
+    response_model=PersonOut,
+    summary="Gabungkan PTK ganda ke data yang dipertahankan",
+)
+async def merge_person(
+    person_id: UUID,
+    body: MergeRequest,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+) -> PersonOut:
+    if body.into == person_id:
+        raise ApiError(422, "merge_into_self", "Data PTK tidak bisa digabung ke dirinya sendiri.")
+    async with session.begin():
+        duplicate = await _visible_person(session, principal, person_id, lock=True)
+        keeper = await _visible_person(session, principal, body.into, lock=True)
+        for row in (duplicate, keeper):
+            require_manager_of_school(principal, row["kabkota_code"], row["school_npsn"])
+            if row["status"] != "active":
+                raise ApiError(
+                    409, "person_inactive", "Salah satu data PTK sudah digabung atau dihapus."
+                )
+        # The kept record takes the identities only the duplicate had.
+        filled = {
+            f: duplicate[f]
+            for f in ("nuptk", "nip", "email", "phone")
+            if keeper[f] is None and duplicate[f]
+        }
+        await session.execute(
+            people.update()
+            .where(people.c.id == person_id)
+            .values(
+                status="merged",
+                merged_into=body.into,
+                nuptk=None,
+                nip=None,
+                email=None,
+                phone=None,
+                updated_at=datetime.now(UTC),
+            )
+        )
+        kept = keeper | filled
+        events: list[Any] = [PersonMerged(person_id=person_id, into_person_id=body.into)]
+        if filled:
+            await session.execute(
+                people.update()
+                .where(people.c.id == body.into)
+                .values(**filled, updated_at=datetime.now(UTC))
+            )
+            events.append(_state_event(kept, PersonUpdated))
+        await record_events(session, runtime.source, events)
+        await audit(session, principal, "person.merged", str(person_id), into=str(body.into))
+    return PersonOut.model_validate(kept)
+
+
+@router.get("/{person_id}/export", summary="Ekspor seluruh data pribadi seorang PTK (UU PDP)")
+async def export_person(
+    person_id: UUID, principal: CurrentPrincipal, session: DbSession
+) -> dict[str, Any]:
+    async with session.begin():
+        row = await _visible_person(session, principal, person_id)
+        trail = (
+            (
+                await session.execute(
+                    select(audit_log.c.at, audit_log.c.action)
+                    .where(audit_log.c.subject == str(person_id))
+                    .order_by(audit_log.c.at)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        await audit(session, principal, "person.exported", str(person_id))
+    return {
+        "person": PersonOut.model_validate(row).model_dump(mode="json"),
+        "recorded_at": row["created_at"].isoformat(),
+        "changes": [{"at": t["at"].isoformat(), "action": t["action"]} for t in trail],
+    }
+
+
+@router.post(
+    "/{person_id}/erase",
+    response_model=PersonOut,
+    summary="Hapus data pribadi seorang PTK (UU PDP)",
+)
+async def erase_person(
+    person_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
+) -> PersonOut:
+    async with session.begin():
+        row = await _visible_person(session, principal, person_id, lock=True)
+        require_manager_of_school(principal, row["kabkota_code"], row["school_npsn"])
+        erased = {
+            "full_name": f"PTK terhapus {str(person_id)[:8]}",
+            "nuptk": None,
+            "nip": None,
+            "email": None,
+            "phone": None,
+            "status": "erased",
+        }
+        now = datetime.now(UTC)
+        await session.execute(
+            people.update().where(people.c.id == person_id).values(**erased, updated_at=now)
+        )
+        await record_events(
+            session, runtime.source, [PersonErased(person_id=person_id, erased_at=now)]
+        )
+        await audit(session, principal, "person.erased", str(person_id))
+    return PersonOut.model_validate(row | erased)

@@ -1,0 +1,58 @@
+"""Who sees and changes which schools and people, from the token's roles and scopes.
+
+Lists are filtered; a single record outside the caller's scope answers 404, so an id alone
+reveals nothing about another kabupaten's people.
+"""
+
+from kombel_runtime.auth import Principal, Role
+from kombel_runtime.errors import ApiError
+from sqlalchemy import ColumnElement, Table, false, true
+
+STAFF = (Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF)
+
+
+def visible(principal: Principal, table: Table, npsn_column: str) -> ColumnElement[bool]:
+    """The rows of `table` (with province, kabkota and school columns) the caller may see."""
+    if principal.has_any(Role.NATIONAL_ADMIN):
+        return true()
+    if principal.has_any(Role.PROVINCE_STAFF) and principal.province:
+        return table.c.province_code == principal.province
+    if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
+        return table.c.kabkota_code == principal.kabkota
+    if principal.has_any(Role.PRINCIPAL) and principal.npsn:
+        return table.c[npsn_column] == principal.npsn
+    return false()
+
+
+def can_see(principal: Principal, kabkota_code: str, npsn: str) -> bool:
+    if principal.covers_region(kabkota_code):
+        return True
+    return principal.has_any(Role.PRINCIPAL) and principal.npsn == npsn
+
+
+def require_staff_of(principal: Principal, kabkota_code: str) -> None:
+    if not principal.has_any(*STAFF):
+        raise ApiError(
+            403,
+            "forbidden",
+            "Hanya staf nasional, provinsi atau kabupaten/kota yang boleh melakukan ini.",
+        )
+    if not principal.covers_region(kabkota_code):
+        raise ApiError(
+            403,
+            "outside_scope",
+            f"Kabupaten/kota {kabkota_code} berada di luar wilayah kewenangan Anda.",
+        )
+
+
+def require_manager_of_school(principal: Principal, kabkota_code: str, npsn: str) -> None:
+    """Staff of the region, or the principal of that school."""
+    if principal.has_any(Role.PRINCIPAL) and principal.npsn == npsn:
+        return
+    require_staff_of(principal, kabkota_code)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(
+        404, "not_found", f"{what} tidak ditemukan atau di luar wilayah kewenangan Anda."
+    )

@@ -1,0 +1,85 @@
+"""What a school or a person must be before it is recorded: the API and the import both
+validate through these models, so a row and a request are judged alike."""
+
+from typing import Annotated
+
+from kombel_events.membership import Position, SchoolJenjang, SchoolStatus
+from kombel_events.regions import RegionKind, regions
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from membership.domain.contacts import (
+    normalise_email,
+    normalise_nip,
+    normalise_npsn,
+    normalise_nuptk,
+    normalise_phone,
+)
+
+
+def _blank_is_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _kabkota(value: str) -> str:
+    found = [r for r in regions().find(value) if r.kind in (RegionKind.KABUPATEN, RegionKind.KOTA)]
+    if not found:
+        raise PydanticCustomError("kabkota_unknown", "kabupaten/kota tidak dikenal")
+    if len(found) > 1:
+        raise PydanticCustomError(
+            "kabkota_ambiguous",
+            "nama ini dipakai kabupaten dan kota; tulis 'Kabupaten …', 'Kota …' atau kodenya",
+        )
+    return found[0].code
+
+
+def _enum_tolerant(value: object) -> object:
+    """'Negeri', ' SD ', 'Kepala Sekolah' are what spreadsheets hold."""
+    if isinstance(value, str):
+        text = value.strip()
+        lowered = text.lower().replace(" ", "_")
+        return {"paud": "PAUD/TK", "tk": "PAUD/TK", "paud/tk": "PAUD/TK"}.get(
+            lowered, lowered if lowered in _LOWER_ENUMS else text.upper()
+        )
+    return value
+
+
+_LOWER_ENUMS = {s.value for s in SchoolStatus} | {p.value for p in Position}
+
+Optional = Annotated[str | None, BeforeValidator(_blank_is_none)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Npsn = Annotated[str, AfterValidator(normalise_npsn)]
+Kabkota = Annotated[str, AfterValidator(_kabkota)]
+
+
+class SchoolDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    npsn: Npsn
+    name: Name
+    jenjang: Annotated[SchoolJenjang, BeforeValidator(_enum_tolerant)]
+    status: Annotated[SchoolStatus, BeforeValidator(_enum_tolerant)]
+    kabkota_code: Kabkota = Field(description="Kode Kemendagri (12.11) atau nama (Kab. Dairi)")
+    kecamatan: Annotated[Optional, Field(max_length=100)] = None
+    address: Annotated[Optional, Field(max_length=300)] = None
+
+
+class PersonDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    full_name: Name
+    nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
+    nip: Annotated[Optional, AfterValidator(lambda v: v and normalise_nip(v))] = None
+    email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
+    phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
+    position: Annotated[Position, BeforeValidator(_enum_tolerant)] = Position.GURU
+    school_npsn: Npsn

@@ -1,0 +1,39 @@
+import pytest
+from membership.domain.contacts import (
+    normalise_email,
+    normalise_nip,
+    normalise_npsn,
+    normalise_nuptk,
+    normalise_phone,
+)
+from pydantic_core import PydanticCustomError
+
+
+@pytest.mark.parametrize(
+    "written", ["081234567890", "6281234567890", "+62 812-3456-7890", "0812 3456 7890"]
+)
+def test_phone_numbers_become_e164(written: str) -> None:
+    assert normalise_phone(written) == "+6281234567890"
+
+
+@pytest.mark.parametrize("written", ["12345", "0812", "abc", "+1 202"])
+def test_impossible_phone_numbers_are_refused_without_echoing(written: str) -> None:
+    with pytest.raises(PydanticCustomError) as raised:
+        normalise_phone(written)
+    assert raised.value.type == "phone_format"
+    assert written not in raised.value.message()
+
+
+def test_identity_numbers_are_checked_and_stripped() -> None:
+    assert normalise_nuptk("1234 5678 9012 3456") == "1234567890123456"
+    assert normalise_nip("19870312 201001 1 002") == "198703122010011002"
+    assert normalise_npsn(" 10203040 ") == "10203040"
+    for bad, check in [("123", normalise_nuptk), ("123", normalise_nip), ("1020", normalise_npsn)]:
+        with pytest.raises(PydanticCustomError):
+            check(bad)
+
+
+def test_emails_are_lowercased_and_checked() -> None:
+    assert normalise_email(" Budi.Santoso@Sekolah.SCH.ID ") == "budi.santoso@sekolah.sch.id"
+    with pytest.raises(PydanticCustomError):
+        normalise_email("budi@")

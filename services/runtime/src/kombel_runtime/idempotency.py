@@ -1,0 +1,155 @@
+"""`Idempotency-Key` on POST: a retried request gets the first answer instead of a second effect.
+
+Answers are kept in Redis for a day, per caller (the bearer token) and key. The same key with
+a different body is refused; a retry while the first request still runs gets 409.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+import redis.asyncio as redis
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kombel_runtime.errors import error_body
+
+TTL_S = 24 * 3600
+_PENDING = "pending"
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, client: "redis.Redis", namespace: str) -> None:
+        self.app = app
+        self.client = client
+        self.namespace = namespace
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        key = headers.get(b"idempotency-key")
+        if not key:
+            await self.app(scope, receive, send)
+            return
+        if len(key) > 200:
+            await _answer(
+                send,
+                400,
+                error_body(
+                    "idempotency_key_invalid",
+                    "Idempotency-Key terlalu panjang (maksimal 200 karakter).",
+                ),
+            )
+            return
+        body, receive = await _read_body(receive)
+        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()[:32]
+        fingerprint = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
+        redis_key = f"{self.namespace}:idem:{caller}:{hashlib.sha256(key).hexdigest()}"
+        claimed = await self.client.set(
+            redis_key,
+            json.dumps({"state": _PENDING, "fingerprint": fingerprint}),
+            nx=True,
+            ex=TTL_S,
+        )
+        if not claimed:
+            stored = json.loads(await self.client.get(redis_key) or "{}")
+            if stored.get("fingerprint") != fingerprint:
+                await _answer(
+                    send,
+                    422,
+                    error_body(
+                        "idempotency_key_reused",
+                        "Kunci ini sudah dipakai untuk permintaan lain; pakai kunci baru.",
+                    ),
+                )
+            elif stored.get("state") == _PENDING:
+                await _answer(
+                    send,
+                    409,
+                    error_body(
+                        "idempotency_in_progress",
+                        "Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar.",
+                    ),
+                )
+            else:
+                await _answer(
+                    send,
+                    stored["status"],
+                    stored["body"],
+                    replayed=True,
+                    headers=stored.get("headers", []),
+                )
+            return
+        captured: dict[str, Any] = {"body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = [
+                    (k.decode(), v.decode())
+                    for k, v in message.get("headers", [])
+                    if k.lower() in (b"location", b"content-type")
+                ]
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        except BaseException:
+            await self.client.delete(redis_key)
+            raise
+        if captured.get("status", 500) >= 500:
+            await self.client.delete(redis_key)  # a server failure may be retried for real
+            return
+        await self.client.set(
+            redis_key,
+            json.dumps(
+                {
+                    "state": "done",
+                    "fingerprint": fingerprint,
+                    "status": captured["status"],
+                    "body": json.loads(captured["body"] or b"null"),
+                    "headers": captured.get("headers", []),
+                }
+            ),
+            ex=TTL_S,
+        )
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return body, replay
+
+
+async def _answer(
+    send: Send,
+    status: int,
+    body: Any,
+    *,
+    replayed: bool = False,
+    headers: list[tuple[str, str]] | None = None,
+) -> None:
+    payload = json.dumps(body).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    raw += [(k.encode(), v.encode()) for k, v in (headers or []) if k.lower() != "content-type"]
+    if replayed:
+        raw.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": payload})
