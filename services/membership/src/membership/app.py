@@ -4,12 +4,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_events.topics import MEMBERSHIP_COMMUNITIES, MEMBERSHIP_PEOPLE, MEMBERSHIP_SCHOOLS
-from kombel_runtime.service import ServiceDefinition, standalone_app
+from kombel_runtime.service import ServiceDefinition, Worker, standalone_app
 
 from membership.api.communities import router as communities_router
+from membership.api.imports import router as imports_router
 from membership.api.people import router as people_router
 from membership.api.regions import router as regions_router
 from membership.api.schools import router as schools_router
+from membership.imports.worker import run_import_worker
 from membership.settings import MembershipSettings
 
 definition = ServiceDefinition(
@@ -18,7 +20,8 @@ definition = ServiceDefinition(
     description="Wilayah, sekolah, PTK, komunitas belajar dan anggotanya.",
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[regions_router, schools_router, people_router, communities_router],
+    routers=[regions_router, schools_router, people_router, communities_router, imports_router],
+    workers=[Worker("imports", run_import_worker)],
     publishes=[MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE],
 )
 

@@ -7,6 +7,7 @@ the workers: the relay finishes its batch and the consumers commit what they han
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,12 @@ class ConsumerSpec:
 
 
 @dataclass(frozen=True)
+class Worker:
+    name: str
+    run: Callable[["ServiceRuntime", asyncio.Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class ServiceDefinition:
     name: str
     title: str
@@ -55,6 +62,9 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     publishes: Sequence[Topic] = ()
     consumers: Sequence[ConsumerSpec] = ()
+    # Background work of the worker role besides relay and consumers (e.g. import jobs):
+    # each runs supervised until the service stops.
+    workers: Sequence["Worker"] = ()
 
 
 @dataclass
@@ -114,6 +124,8 @@ class ServiceRuntime:
             self._tasks.append(self._supervise("relay", self.relay.run))
         for spec in self.definition.consumers:
             self._tasks.append(self._supervise(spec.name, self._consumer_loop(spec)))
+        for worker in self.definition.workers:
+            self._tasks.append(self._supervise(worker.name, functools.partial(worker.run, self)))
 
     async def stop(self) -> None:
         self.stopping.set()

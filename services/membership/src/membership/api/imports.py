@@ -1,0 +1,253 @@
+"""`/membership/imports`: upload a spreadsheet, watch it run, download what was refused."""
+
+import asyncio
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, UploadFile, status
+from fastapi.responses import StreamingResponse
+from kombel_runtime.auth import CurrentPrincipal, Principal, Role
+from kombel_runtime.errors import ApiError
+from kombel_runtime.service import DbSession, Runtime
+from pydantic import BaseModel
+from sqlalchemy import select
+from uuid6 import uuid7
+
+from membership.api.people import audit
+from membership.api.scope import STAFF, not_found
+from membership.db.tables import import_rejections, imports
+from membership.imports.kinds import SPECS, ImportKind, KindSpec
+from membership.imports.pipeline import Counters
+from membership.imports.progress import progress_document, progress_key
+from membership.imports.worker import scope_of
+from membership.settings import MembershipSettings
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+FINISHED = ("succeeded", "failed")
+
+
+class ImportAccepted(BaseModel):
+    id: UUID
+    status: str
+    progress: str
+    events: str
+
+
+class ImportStatus(BaseModel):
+    id: UUID
+    kind: ImportKind
+    dry_run: bool
+    status: str
+    filename: str
+    rows_total: int | None
+    rows_done: int
+    created: int
+    updated: int
+    duplicates: int
+    rejected: int
+    percent: float
+    rows_per_second: float | None
+    error: str | None
+    errors_csv: str | None
+
+
+def _spec(kind: ImportKind) -> KindSpec:
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise ApiError(
+            422,
+            "import_kind_unavailable",
+            "Impor keanggotaan komunitas belum tersedia; impor sekolah dan PTK sudah bisa.",
+        )
+    return spec
+
+
+def _may_import(principal: Principal, kind: ImportKind) -> None:
+    allowed = STAFF + ((Role.PRINCIPAL,) if kind is ImportKind.PEOPLE else ())
+    if not principal.has_any(*allowed):
+        raise ApiError(403, "forbidden", "Peran Anda tidak berwenang mengimpor data ini.")
+
+
+@router.get("/{kind}/template.csv", summary="Templat CSV untuk satu jenis impor")
+async def template(kind: ImportKind, _: CurrentPrincipal) -> StreamingResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(_spec(kind).template_rows())
+    return StreamingResponse(
+        iter(["\ufeff" + buffer.getvalue()]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="templat-{kind.value}.csv"'},
+    )
+
+
+@router.post(
+    "/{kind}",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ImportAccepted,
+    summary="Unggah CSV/XLSX untuk diimpor",
+)
+async def upload(
+    kind: ImportKind,
+    file: UploadFile,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    dry_run: Annotated[bool, Query(description="Periksa saja, tanpa menyimpan")] = True,
+) -> ImportAccepted:
+    _spec(kind)
+    _may_import(principal, kind)
+    settings = runtime.settings
+    limit = (
+        settings.import_max_bytes if isinstance(settings, MembershipSettings) else 30 * 1024 * 1024
+    )
+    content = bytearray()
+    while chunk := await file.read(1024 * 1024):
+        content += chunk
+        if len(content) > limit:
+            raise ApiError(
+                413,
+                "file_too_large",
+                f"Berkas lebih dari {limit // (1024 * 1024)} MB. Bagi menjadi beberapa berkas.",
+            )
+    if not content.strip():
+        raise ApiError(422, "file_empty", "Berkas kosong.")
+    import_id = uuid7()
+    async with session.begin():
+        await session.execute(
+            imports.insert().values(
+                id=import_id,
+                kind=kind.value,
+                dry_run=dry_run,
+                status="queued",
+                filename=(file.filename or "unggahan")[:200],
+                content=bytes(content),
+                requested_by=principal.subject,
+                scope=scope_of(principal),
+            )
+        )
+        await audit(
+            session, principal, f"import.{kind.value}.uploaded", str(import_id), dry_run=dry_run
+        )
+    base = f"/membership/imports/{import_id}"
+    return ImportAccepted(id=import_id, status="queued", progress=base, events=f"{base}/events")
+
+
+async def _job(session: DbSession, principal: Principal, import_id: UUID) -> dict[str, Any]:
+    row = (
+        (await session.execute(select(imports).where(imports.c.id == import_id))).mappings().first()
+    )
+    if row is None or (
+        row["requested_by"] != principal.subject and not principal.has_any(Role.NATIONAL_ADMIN)
+    ):
+        raise not_found("Impor")
+    return dict(row)
+
+
+def _status(row: dict[str, Any]) -> ImportStatus:
+    counters = Counters(
+        **{k: row[k] for k in ("rows_done", "created", "updated", "duplicates", "rejected")}
+    )
+    live = progress_document(row["status"], row["rows_total"], counters, row["started_at"])
+    if row["finished_at"] and row["started_at"]:
+        elapsed = (row["finished_at"] - row["started_at"]).total_seconds()
+        live["rows_per_second"] = round(row["rows_done"] / elapsed, 1) if elapsed > 0 else None
+    return ImportStatus(
+        **{k: row[k] for k in ("id", "kind", "dry_run", "status", "filename", "error")},
+        **{
+            k: live[k]
+            for k in (
+                "rows_total",
+                "rows_done",
+                "created",
+                "updated",
+                "duplicates",
+                "rejected",
+                "percent",
+                "rows_per_second",
+            )
+        },
+        errors_csv=f"/membership/imports/{row['id']}/errors.csv" if row["rejected"] else None,
+    )
+
+
+@router.get("/{import_id}", response_model=ImportStatus, summary="Status dan kemajuan impor")
+async def import_status(
+    import_id: UUID, principal: CurrentPrincipal, session: DbSession
+) -> ImportStatus:
+    return _status(await _job(session, principal, import_id))
+
+
+@router.get("/{import_id}/events", summary="Kemajuan impor secara langsung (Server-Sent Events)")
+async def import_events(
+    import_id: UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    request: Request,
+) -> StreamingResponse:
+    row = await _job(session, principal, import_id)
+    await session.close()
+
+    async def stream() -> AsyncIterator[str]:
+        current = _status(row)
+        yield f"event: progress\ndata: {current.model_dump_json()}\n\n"
+        if current.status in FINISHED:
+            return
+        channel = runtime.redis.pubsub()
+        await channel.subscribe(progress_key(import_id))
+        try:
+            while not await request.is_disconnected():
+                message = await channel.get_message(ignore_subscribe_messages=True, timeout=15)
+                if message is None:
+                    yield ": tetap terhubung\n\n"
+                    continue
+                document = json.loads(message["data"])
+                yield f"event: progress\ndata: {json.dumps(document)}\n\n"
+                if document["status"] in FINISHED:
+                    return
+        finally:
+            await channel.aclose()  # type: ignore[no-untyped-call]
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
+
+
+@router.get("/{import_id}/errors.csv", summary="Baris yang ditolak, dengan kolom Kesalahan")
+async def rejected_rows(
+    import_id: UUID, principal: CurrentPrincipal, session: DbSession
+) -> StreamingResponse:
+    row = await _job(session, principal, import_id)
+    rejected = (
+        await session.execute(
+            select(
+                import_rejections.c.row_number, import_rejections.c.cells, import_rejections.c.error
+            )
+            .where(import_rejections.c.import_id == import_id)
+            .order_by(import_rejections.c.row_number)
+        )
+    ).all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headers = list(row["headers"] or [])
+    writer.writerow(["Baris", *headers, "Kesalahan"])
+    for number, cells, error in rejected:
+        writer.writerow(
+            [
+                number,
+                *(list(cells) + [""] * (len(headers) - len(cells)))[
+                    : max(len(headers), len(cells))
+                ],
+                error,
+            ]
+        )
+    await asyncio.sleep(0)
+    return StreamingResponse(
+        iter(["\ufeff" + buffer.getvalue()]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ditolak-{import_id}.csv"'},
+    )

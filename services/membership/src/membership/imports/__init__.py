@@ -1,0 +1,1 @@
+"""Bulk imports of schools and people from the spreadsheets offices already keep."""

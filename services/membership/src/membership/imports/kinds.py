@@ -1,0 +1,135 @@
+"""What each import kind reads: its columns, the headers people give them, its template."""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from membership.domain.drafts import PersonDraft, SchoolDraft
+
+
+class ImportKind(StrEnum):
+    SCHOOLS = "schools"
+    PEOPLE = "people"
+    MEMBERSHIPS = "memberships"
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # as the template writes it
+    aliases: tuple[str, ...]
+    required: bool
+    example: str
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: ImportKind
+    draft: type[BaseModel]
+    columns: tuple[Column, ...]
+
+    def template_rows(self) -> list[list[str]]:
+        return [[c.header for c in self.columns], [c.example for c in self.columns]]
+
+
+def header_key(text: str) -> str:
+    """Headers compare without case, spaces, dots or slashes: 'No. HP/WA' is 'nohpwa'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+SPECS: dict[ImportKind, KindSpec] = {
+    ImportKind.SCHOOLS: KindSpec(
+        ImportKind.SCHOOLS,
+        SchoolDraft,
+        (
+            Column("npsn", "NPSN", ("npsn", "npsnsekolah"), True, "10203040"),
+            Column(
+                "name",
+                "Nama Sekolah",
+                ("namasekolah", "nama", "namasatuanpendidikan", "satuanpendidikan"),
+                True,
+                "SD Negeri 030280 Sidikalang",
+            ),
+            Column(
+                "jenjang",
+                "Jenjang",
+                ("jenjang", "bentukpendidikan", "jenjangpendidikan"),
+                True,
+                "SD",
+            ),
+            Column("status", "Status", ("status", "statussekolah", "negeriswasta"), True, "negeri"),
+            Column(
+                "kabkota_code",
+                "Kabupaten/Kota",
+                (
+                    "kabupatenkota",
+                    "kabkota",
+                    "kabupaten",
+                    "kota",
+                    "kodekabupatenkota",
+                    "kodekabkota",
+                ),
+                True,
+                "Kab. Dairi",
+            ),
+            Column("kecamatan", "Kecamatan", ("kecamatan", "kec"), False, "Sidikalang"),
+            Column("address", "Alamat", ("alamat", "alamatsekolah"), False, "Jl. Pahlawan No. 12"),
+        ),
+    ),
+    ImportKind.PEOPLE: KindSpec(
+        ImportKind.PEOPLE,
+        PersonDraft,
+        (
+            Column(
+                "full_name",
+                "Nama Lengkap",
+                ("namalengkap", "nama", "namaptk", "namaguru", "namalengkapgelar"),
+                True,
+                "Rina Sitorus, S.Pd.",
+            ),
+            Column("nuptk", "NUPTK", ("nuptk",), False, "1234567890123456"),
+            Column("nip", "NIP", ("nip", "nipnrk"), False, ""),
+            Column(
+                "email",
+                "Email",
+                ("email", "alamatemail", "surel", "emailaktif", "surelemail"),
+                False,
+                "rina.sitorus@example.sch.id",
+            ),
+            Column(
+                "phone",
+                "No. HP/WA",
+                (
+                    "nohpwa",
+                    "nohp",
+                    "nowa",
+                    "nomorhp",
+                    "nomorwa",
+                    "nomorhpwa",
+                    "hp",
+                    "wa",
+                    "whatsapp",
+                    "nowhatsapp",
+                    "telepon",
+                    "notelp",
+                    "notelepon",
+                    "hpwa",
+                ),
+                False,
+                "0812-3456-7890",
+            ),
+            Column(
+                "position", "Jabatan", ("jabatan", "posisi", "jenisptk", "peran"), False, "guru"
+            ),
+            Column(
+                "school_npsn",
+                "NPSN Sekolah",
+                ("npsnsekolah", "npsn", "npsnsatuanpendidikan", "npsnsatdik"),
+                True,
+                "10203040",
+            ),
+        ),
+    ),
+}

@@ -1,0 +1,125 @@
+"""Rows out of an uploaded CSV or XLSX, one at a time, whatever the office's spreadsheet did.
+
+CSV: UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab. XLSX: the first sheet, read
+in streaming mode. Numbers that spreadsheets turned into floats (NPSN 10203040.0) come back as
+the digits people typed.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from membership.imports.kinds import Column, KindSpec, header_key
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a table this import can read; the message says why, in Indonesian."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: Iterator[list[str]]
+
+
+def open_table(content: bytes) -> Table:
+    if content.startswith(XLSX_MAGIC):
+        return _xlsx(content)
+    return _csv(content)
+
+
+def _csv(content: bytes) -> Table:
+    encoding = _encoding(content)
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+    first = text.readline()
+    if not first.strip():
+        raise UnreadableFile("Berkas kosong: baris pertama harus berisi judul kolom.")
+    delimiter = max([",", ";", "\t"], key=first.count)
+    header_row = next(csv.reader([first], delimiter=delimiter))
+    reader = csv.reader(text, delimiter=delimiter)
+    return Table(
+        [h.strip() for h in header_row], (row for row in reader if any(c.strip() for c in row))
+    )
+
+
+def _encoding(content: bytes) -> str:
+    if content.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _xlsx(content: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:
+        raise UnreadableFile(
+            "Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel atau unggah CSV."
+        ) from error
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise UnreadableFile("Lembar kerja pertama kosong: baris pertama harus berisi judul kolom.")
+    headers = [_cell(c).strip() for c in header_row]
+
+    def values() -> Iterator[list[str]]:
+        for row in rows:
+            cells = [_cell(c) for c in row]
+            if any(c.strip() for c in cells):
+                yield cells
+        book.close()
+
+    return Table(headers, values())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    positions: dict[str, int]  # field -> index in the row
+    ignored: list[str]
+
+
+def map_columns(spec: KindSpec, headers: list[str]) -> ColumnMap:
+    """Which column holds which field; unknown headers are ignored, missing required ones fail."""
+    keys = [header_key(h) for h in headers]
+    positions: dict[str, int] = {}
+    taken: set[int] = set()
+    # Longer aliases first, so "NPSN Sekolah" is the school's NPSN even beside an "NPSN" column.
+    candidates: list[tuple[int, Column, str]] = sorted(
+        ((len(alias), column, alias) for column in spec.columns for alias in column.aliases),
+        key=lambda c: -c[0],
+    )
+    for _, column, alias in candidates:
+        if column.field in positions:
+            continue
+        for index, key in enumerate(keys):
+            if index not in taken and key == alias:
+                positions[column.field] = index
+                taken.add(index)
+                break
+    missing = [c.header for c in spec.columns if c.required and c.field not in positions]
+    if missing:
+        raise UnreadableFile(
+            "Kolom wajib tidak ditemukan: "
+            + ", ".join(missing)
+            + ". Kolom yang ada: "
+            + ", ".join(h for h in headers if h)
+            + ". Unduh templat untuk contoh judul kolom."
+        )
+    return ColumnMap(positions, [h for i, h in enumerate(headers) if i not in taken and h])

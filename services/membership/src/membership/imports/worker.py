@@ -1,0 +1,100 @@
+"""The import worker: claims queued jobs one at a time and runs them to the end."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from kombel_runtime.auth import Principal, Role
+from kombel_runtime.backoff import sleep_unless_stopped
+from kombel_runtime.service import ServiceRuntime
+from sqlalchemy import text, update
+
+from membership.db.tables import imports
+from membership.imports.kinds import ImportKind
+from membership.imports.pipeline import Counters, ImportFailed, Job, run_import
+from membership.imports.progress import publish_progress
+from membership.settings import MembershipSettings
+
+log = logging.getLogger(__name__)
+
+_CLAIM = text(
+    """
+    UPDATE imports SET status = 'running', started_at = now()
+    WHERE id = (
+        SELECT id FROM imports WHERE status = 'queued' ORDER BY created_at
+        LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, kind, dry_run, scope, content, started_at
+    """
+)
+
+
+def principal_of(scope: dict[str, Any]) -> Principal:
+    return Principal(
+        subject=scope["subject"],
+        roles=frozenset(Role(r) for r in scope["roles"]),
+        province=scope.get("province"),
+        kabkota=scope.get("kabkota"),
+        npsn=scope.get("npsn"),
+    )
+
+
+def scope_of(principal: Principal) -> dict[str, Any]:
+    return {
+        "subject": principal.subject,
+        "roles": sorted(principal.roles),
+        "province": principal.province,
+        "kabkota": principal.kabkota,
+        "npsn": principal.npsn,
+    }
+
+
+async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
+    settings = runtime.settings
+    max_rows = settings.import_max_rows if isinstance(settings, MembershipSettings) else 200_000
+    while not stopping.is_set():
+        async with runtime.sessions() as session, session.begin():
+            claimed = (await session.execute(_CLAIM)).mappings().first()
+        if claimed is None:
+            await sleep_unless_stopped(stopping, 0.3)
+            continue
+        job = Job(
+            id=claimed["id"],
+            kind=ImportKind(claimed["kind"]),
+            dry_run=claimed["dry_run"],
+            principal=principal_of(claimed["scope"]),
+            max_rows=max_rows,
+        )
+        status, error = "succeeded", None
+        try:
+            await run_import(runtime, job, claimed["content"])
+        except ImportFailed as failure:
+            status, error = "failed", str(failure)
+        except Exception as failure:
+            log.exception(
+                "import failed",
+                extra={"import_id": str(job.id), "error_type": type(failure).__name__},
+            )
+            status, error = (
+                "failed",
+                "Berkas gagal diproses. Unggah lagi; jika berulang, hubungi admin.",
+            )
+        async with runtime.sessions() as session, session.begin():
+            # The upload is personal data: once the job is over only the rejected rows stay.
+            total = await session.scalar(
+                update(imports)
+                .where(imports.c.id == job.id)
+                .values(
+                    status=status,
+                    error=error,
+                    finished_at=datetime.now(UTC),
+                    content=None,
+                    **job.counters.as_row(),
+                )
+                .returning(imports.c.rows_total)
+            )
+        await publish_progress(runtime, job.id, status, total, job.counters, claimed["started_at"])
+
+
+__all__ = ["Counters", "run_import_worker"]
