@@ -242,7 +242,13 @@ async def test_outbox_rows_and_published_events_match_one_to_one(
 
     await eventually(pending, lambda n: n == 0)
     async with runtime.sessions() as session:
-        rows = (await session.execute(select(outbox.c.event_id, outbox.c.key))).all()
+        rows = (
+            await session.execute(
+                select(outbox.c.event_id, outbox.c.key).where(
+                    outbox.c.topic == MEMBERSHIP_COMMUNITIES.name
+                )
+            )
+        ).all()
     records = [
         r
         for r in await platform.read_topic(MEMBERSHIP_COMMUNITIES.name)

@@ -1,6 +1,5 @@
 """`/membership/imports`: upload a spreadsheet, watch it run, download what was refused."""
 
-import asyncio
 import csv
 import io
 import json
@@ -245,7 +244,6 @@ async def rejected_rows(
                 error,
             ]
         )
-    await asyncio.sleep(0)
     return StreamingResponse(
         iter(["\ufeff" + buffer.getvalue()]),
         media_type="text/csv; charset=utf-8",

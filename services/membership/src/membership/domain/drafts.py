@@ -69,8 +69,12 @@ class SchoolDraft(BaseModel):
     jenjang: Annotated[SchoolJenjang, BeforeValidator(_enum_tolerant)]
     status: Annotated[SchoolStatus, BeforeValidator(_enum_tolerant)]
     kabkota_code: Kabkota = Field(description="Kode Kemendagri (12.11) atau nama (Kab. Dairi)")
-    kecamatan: Annotated[Optional, Field(max_length=100)] = None
-    address: Annotated[Optional, Field(max_length=300)] = None
+    kecamatan: Annotated[
+        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    address: Annotated[
+        Annotated[str, StringConstraints(max_length=300)] | None, BeforeValidator(_blank_is_none)
+    ] = None
 
 
 class PersonDraft(BaseModel):

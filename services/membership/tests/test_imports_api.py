@@ -1,0 +1,262 @@
+"""Bulk imports over HTTP, against the real database, Redis and broker."""
+
+import csv
+import io
+import itertools
+import json
+import random
+from typing import Any
+
+import pytest
+from kombel_runtime.auth import Role
+from kombel_runtime.messaging_tables import outbox
+from kombel_runtime.testing.harness import RunningPlatform, eventually
+from kombel_runtime.testing.regions import fresh_kabkota
+from membership.db.tables import people
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+pytestmark = pytest.mark.infra
+
+
+def digits(n: int) -> str:
+    return "".join(random.choices("0123456789", k=n))
+
+
+async def make_school(platform: RunningPlatform, kabkota: str) -> str:
+    npsn = digits(8)
+    response = await platform.client.post(
+        "/membership/schools",
+        json={
+            "npsn": npsn,
+            "name": "SMP Negeri 2",
+            "jenjang": "SMP",
+            "status": "negeri",
+            "kabkota_code": kabkota,
+        },
+        headers=platform.auth(Role.NATIONAL_ADMIN),
+    )
+    assert response.status_code == 201, response.text
+    return npsn
+
+
+async def upload(
+    platform: RunningPlatform,
+    kind: str,
+    content: bytes,
+    headers: dict[str, str],
+    *,
+    dry_run: bool,
+    name: str = "data.csv",
+) -> dict[str, Any]:
+    response = await platform.client.post(
+        f"/membership/imports/{kind}",
+        params={"dry_run": str(dry_run).lower()},
+        files={"file": (name, content)},
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    import_id = response.json()["id"]
+
+    async def status() -> dict[str, Any]:
+        body: dict[str, Any] = (
+            await platform.client.get(f"/membership/imports/{import_id}", headers=headers)
+        ).json()
+        return body
+
+    return await eventually(status, lambda s: s["status"] in ("succeeded", "failed"), timeout_s=60)
+
+
+async def people_in(platform: RunningPlatform, npsn: str) -> int:
+    async with platform.runtime("membership").sessions() as session:
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(people).where(people.c.school_npsn == npsn)
+            )
+            or 0
+        )
+
+
+def people_csv(
+    npsn: str, *, delimiter: str = ",", encoding: str = "utf-8", bom: bool = False
+) -> tuple[bytes, list[str]]:
+    nuptks = [digits(16) for _ in range(4)]
+    rows = [
+        ["Nama Lengkap", "NUPTK", "Email", "No. HP/WA", "Jabatan", "NPSN Sekolah"],
+        [
+            "Rina Sitorus, S.Pd.",
+            nuptks[0],
+            f"rina{nuptks[0][:6]}@example.id",
+            "0812" + digits(8),
+            "Guru",
+            npsn,
+        ],
+        ["Pak Harahap", nuptks[1], "", "+62 813-" + digits(8), "Kepala Sekolah", npsn],
+        [
+            "Bu Sinaga",
+            "123",
+            "bukan-email",
+            "0812" + digits(8),
+            "guru",
+            npsn,
+        ],  # bad NUPTK and email
+        ["Ani Pohan", nuptks[0], "", "", "guru", npsn],  # same NUPTK as row 2
+        ["Dewi Gultom", nuptks[3], "", "", "guru", "99999999"],  # unknown school
+        ["Bu Ginting Ñ", nuptks[2], "", "", "tendik", npsn],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data if bom else data), nuptks
+
+
+async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    content, _ = people_csv(npsn, delimiter=";", encoding="cp1252")
+
+    dry = await upload(platform, "people", content, staff, dry_run=True)
+    assert dry["status"] == "succeeded", dry
+    assert (dry["rows_total"], dry["rows_done"], dry["created"], dry["rejected"]) == (6, 6, 3, 3)
+    assert dry["percent"] == 100.0
+    assert await people_in(platform, npsn) == 0, "a dry run saves nothing"
+
+    errors = await platform.client.get(dry["errors_csv"], headers=staff)
+    assert errors.status_code == 200
+    table = list(csv.reader(io.StringIO(errors.text.lstrip("\ufeff"))))
+    assert table[0] == [
+        "Baris",
+        "Nama Lengkap",
+        "NUPTK",
+        "Email",
+        "No. HP/WA",
+        "Jabatan",
+        "NPSN Sekolah",
+        "Kesalahan",
+    ]
+    by_row = {r[0]: r[-1] for r in table[1:]}
+    assert set(by_row) == {"4", "5", "6"}
+    assert "NUPTK: NUPTK harus 16 angka" in by_row["4"]
+    assert "Email: alamat email tidak sah" in by_row["4"]
+    assert by_row["5"] == "NUPTK sama dengan baris 2 di berkas ini"
+    assert "belum terdaftar" in by_row["6"]
+
+    done = await upload(platform, "people", content, staff, dry_run=False)
+    assert (done["created"], done["updated"], done["duplicates"], done["rejected"]) == (3, 0, 0, 3)
+    assert await people_in(platform, npsn) == 3
+    async with platform.runtime("membership").sessions() as session:
+        announced = await session.scalar(
+            select(func.count())
+            .select_from(outbox)
+            .where(
+                outbox.c.event_type == "kombel.membership.person.registered.v1",
+                outbox.c.data.contains(npsn.encode()),
+            )
+        )
+    assert announced == 3
+
+    again = await upload(platform, "people", content, staff, dry_run=False)
+    assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 3)
+    assert await people_in(platform, npsn) == 3, "re-uploading the same file creates no duplicates"
+
+
+async def test_xlsx_with_its_numbers_and_a_utf8_bom_csv_read_alike(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["NAMA", "nuptk", "No HP", "npsn"])
+    sheet.append(
+        ["Guru Satu", int(digits(15)) + 10**15, 81234567890, int(npsn)]
+    )  # numbers, as Excel keeps them
+    raw = io.BytesIO()
+    book.save(raw)
+    result = await upload(platform, "people", raw.getvalue(), staff, dry_run=False, name="ptk.xlsx")
+    assert (result["created"], result["rejected"]) == (1, 0), result
+
+    content, _ = people_csv(npsn, bom=True)
+    bom = await upload(platform, "people", content, staff, dry_run=True)
+    assert (bom["created"], bom["rejected"]) == (3, 3)
+
+
+async def test_schools_import_matches_kabupaten_names_and_refuses_other_regions(
+    platform: RunningPlatform,
+) -> None:
+    kabkota, other = fresh_kabkota(), fresh_kabkota()
+    from kombel_events.regions import regions
+
+    name = regions().get(kabkota).display_name  # type: ignore[union-attr]
+    far = regions().get(other).display_name  # type: ignore[union-attr]
+    rows = [
+        ["NPSN", "Nama Sekolah", "Jenjang", "Status", "Kabupaten/Kota", "Kecamatan"],
+        [digits(8), "SD Negeri 1", "SD", "Negeri", name, "Kota"],
+        [digits(8), "SMK Swasta 2", "smk", "swasta", kabkota, ""],
+        [digits(8), "SMA Negeri 3", "SMA", "negeri", far, ""],
+        [digits(8), "Sekolah Aneh", "Universitas", "negeri", name, ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    result = await upload(platform, "schools", buffer.getvalue().encode(), staff, dry_run=False)
+    assert (result["created"], result["rejected"]) == (2, 2), result
+    listed = (
+        await platform.client.get("/membership/schools", params={"kabkota": kabkota}, headers=staff)
+    ).json()
+    assert listed["total"] == 2
+
+
+async def test_unreadable_files_fail_with_a_clear_reason(platform: RunningPlatform) -> None:
+    staff = platform.auth(Role.NATIONAL_ADMIN)
+    missing = await upload(platform, "people", b"Nama;Alamat\nRina;Medan\n", staff, dry_run=True)
+    assert missing["status"] == "failed"
+    assert "Kolom wajib tidak ditemukan: NPSN Sekolah" in missing["error"]
+    broken = await upload(
+        platform, "people", b"PK\x03\x04rusak", staff, dry_run=True, name="x.xlsx"
+    )
+    assert broken["status"] == "failed"
+    assert "XLSX" in broken["error"]
+    member = await platform.client.post(
+        "/membership/imports/people",
+        files={"file": ("a.csv", b"x")},
+        headers=platform.auth(Role.MEMBER),
+    )
+    assert member.status_code == 403
+
+
+async def test_progress_streams_over_sse_and_the_template_has_indonesian_headers(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    template = await platform.client.get("/membership/imports/people/template.csv", headers=staff)
+    assert (
+        template.text.lstrip("\ufeff").splitlines()[0]
+        == "Nama Lengkap,NUPTK,NIP,Email,No. HP/WA,Jabatan,NPSN Sekolah"
+    )
+
+    lines = ["Nama Lengkap,NUPTK,NPSN Sekolah"] + [
+        f"Guru {i},{digits(16)},{npsn}" for i in range(2500)
+    ]
+    response = await platform.client.post(
+        "/membership/imports/people",
+        params={"dry_run": "true"},
+        files={"file": ("banyak.csv", "\n".join(lines).encode())},
+        headers=staff,
+    )
+    events = []
+    async with platform.client.stream("GET", response.json()["events"], headers=staff) as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+                if events[-1]["status"] in ("succeeded", "failed"):
+                    break
+    assert events[-1]["status"] == "succeeded"
+    assert events[-1]["rows_done"] == 2500
+    assert events[-1]["percent"] == 100.0
+    assert all(a["rows_done"] <= b["rows_done"] for a, b in itertools.pairwise(events))
