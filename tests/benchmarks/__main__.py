@@ -1,14 +1,21 @@
 """`make bench`: the platform's benchmarks on the embedded stack, printed as a table."""
 
 import asyncio
-import random
 import sys
 import tempfile
 from pathlib import Path
 
 from kombel_runtime.testing.harness import running_platform
 from kombel_runtime.testing.infrastructure import test_infrastructure
+from kombel_runtime.testing.regions import fresh_kabkota
 
+from tests.benchmarks.imports import (
+    ImportResult,
+    copy_floor,
+    import_file,
+    import_rows,
+    one_request_per_row,
+)
 from tests.benchmarks.pipeline import (
     Result,
     bare_aiokafka,
@@ -40,20 +47,50 @@ async def run(folder: Path) -> int:
         ) as platform:
             print(f"Benchmark: {count} events; servers: {infrastructure.source}.")
             bare = await bare_aiokafka(
-                infrastructure.endpoints.kafka_bootstrap, community_events(count, "98.01")
+                infrastructure.endpoints.kafka_bootstrap, community_events(count, fresh_kabkota())
             )
             flat = await pipeline(
-                platform, community_events(count, f"98.{random.randint(10, 99)}"), per_second=None
+                platform, community_events(count, fresh_kabkota()), per_second=None
             )
             paced = await pipeline(
-                platform, community_events(5000, f"97.{random.randint(10, 99)}"), per_second=500
+                platform, community_events(5000, fresh_kabkota()), per_second=500
             )
+            print("Events done; imports next.", flush=True)
+            small = await import_file(platform, 4324)
+            large = await import_file(platform, import_rows())
+            floor = await copy_floor(platform, import_rows())
+            naive = await one_request_per_row(platform, 1000)
     print()
     print(table([bare, flat, paced]))
     ratio = flat.rate / bare.rate
     print(f"\npipeline / bare aiokafka: {ratio:.2f} (aim: at least 0.25)")
     print(f"p99 at 500 events/s: {paced.p99_ms:.0f} ms (aim: under 250 ms)")
+    print()
+    print(import_table([small, large, floor, naive]))
+    print(f"\n4,324 rows committed in {small.seconds:.2f} s (aim: under 2 s)")
+    print(
+        f"{large.rows} rows: {large.rate:.0f} rows/s, peak RSS {large.peak_rss_mb:.0f} MB "
+        "(aim: at least 10,000 rows/s, under 300 MB)"
+    )
+    print(f"import / one request per row: {large.rate / naive.rate:.0f}x (aim: at least 20x)")
+    print(f"import / COPY floor: {large.rate / floor.rate:.2f}")
     return 0
+
+
+def import_table(results: list[ImportResult]) -> str:
+    return markdown_table(
+        ["run", "rows", "seconds", "rows/s", "peak RSS MB"],
+        [
+            [
+                r.name,
+                r.rows,
+                f"{r.seconds:.2f}",
+                f"{r.rate:.0f}",
+                "-" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}",
+            ]
+            for r in results
+        ],
+    )
 
 
 def main() -> int:

@@ -37,3 +37,35 @@ def test_emails_are_lowercased_and_checked() -> None:
     assert normalise_email(" Budi.Santoso@Sekolah.SCH.ID ") == "budi.santoso@sekolah.sch.id"
     with pytest.raises(PydanticCustomError):
         normalise_email("budi@")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["081234567890", "0812-3456-789", "+62 (812) 3456 7890", "6285712345678", "0821 1234 5678 9"],
+)
+def test_the_mobile_fast_path_agrees_with_the_full_parser(written: str) -> None:
+    import phonenumbers
+
+    expected = phonenumbers.format_number(
+        phonenumbers.parse(written, "ID"), phonenumbers.PhoneNumberFormat.E164
+    )
+    assert normalise_phone(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["a.b@example.co.id", "guru+kkg@sekolah.sch.id", "x@y.id", "Nama.Panjang@Dinas.Go.Id"],
+)
+def test_the_email_fast_path_agrees_with_the_full_validator(written: str) -> None:
+    from email_validator import validate_email
+
+    expected = validate_email(written, check_deliverability=False).normalized.lower()
+    assert normalise_email(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written", [".a@b.id", "a..b@c.id", "a@b", "a@-b.id", "a b@c.id", "a@b..id"]
+)
+def test_malformed_emails_are_refused_by_either_path(written: str) -> None:
+    with pytest.raises(PydanticCustomError):
+        normalise_email(written)

@@ -13,8 +13,8 @@ from uuid import UUID
 from kombel_events import IntegrationEvent
 from opentelemetry.propagate import inject
 from sqlalchemy.ext.asyncio import AsyncSession
-from uuid6 import uuid7
 
+from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import LANES, outbox
 
 # From this many events on, rows go in with COPY (same transaction, same trigger), which is

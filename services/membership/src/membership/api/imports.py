@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
+from kombel_runtime.ids import uuid7
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel
 from sqlalchemy import select
-from uuid6 import uuid7
 
 from membership.api.people import audit
 from membership.api.scope import STAFF, not_found

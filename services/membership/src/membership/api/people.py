@@ -14,13 +14,13 @@ from kombel_events.membership import (
 )
 from kombel_runtime.auth import CurrentPrincipal, Principal
 from kombel_runtime.errors import ApiError
+from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from uuid6 import uuid7
 
 from membership.api.scope import can_see, not_found, require_manager_of_school, visible
 from membership.db import records

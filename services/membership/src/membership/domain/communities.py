@@ -8,7 +8,7 @@ from kombel_events.membership import CommunityKind, CommunityRegistered, ForumTy
 from kombel_events.regions import regions
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import ApiError
-from uuid6 import uuid7
+from kombel_runtime.ids import uuid7
 
 REGISTRARS = (Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF)
 

@@ -9,7 +9,7 @@ row that differs updates the stored record.
 
 import asyncio
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +25,13 @@ from kombel_events.membership import (
 from kombel_events.regions import regions
 from kombel_runtime.auth import Principal
 from kombel_runtime.errors import validation_message
+from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
 from kombel_runtime.service import ServiceRuntime
 from pydantic import ValidationError
-from sqlalchemy import or_, select, update
+from sqlalchemy import BindParameter, Text, any_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from uuid6 import uuid7
 
 from membership.api.scope import can_see
 from membership.db.tables import import_rejections, imports, people, schools
@@ -160,6 +161,10 @@ async def run_import(runtime: ServiceRuntime, job: Job, content: bytes) -> Count
     return job.counters
 
 
+def _texts(values: Iterable[str]) -> BindParameter[Any]:
+    return bindparam(None, list(values), type_=ARRAY(Text))
+
+
 def _count_rows(content: bytes) -> int:
     return sum(1 for _ in open_table(content).rows)
 
@@ -185,7 +190,7 @@ async def _people(session: AsyncSession, job: Job, rows: list[Row]) -> list[Inte
     known = {
         s["npsn"]: s
         for s in (
-            await session.execute(select(schools).where(schools.c.npsn.in_(npsns)))
+            await session.execute(select(schools).where(schools.c.npsn == any_(_texts(npsns))))
         ).mappings()
     }
     candidates = []
@@ -252,9 +257,10 @@ async def _existing_people(
     }
     if not any(wanted.values()):
         return {}
+    # One array parameter per identity, not a thousand bound values.
     query = select(people).where(
         people.c.status == "active",
-        or_(*(people.c[f].in_(values) for f, values in wanted.items() if values)),
+        or_(*(people.c[f] == any_(_texts(values)) for f, values in wanted.items() if values)),
     )
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for record in (await session.execute(query)).mappings():
@@ -280,7 +286,7 @@ async def _schools(session: AsyncSession, job: Job, rows: list[Row]) -> list[Int
     existing = {
         s["npsn"]: dict(s)
         for s in (
-            await session.execute(select(schools).where(schools.c.npsn.in_(npsns)))
+            await session.execute(select(schools).where(schools.c.npsn == any_(_texts(npsns))))
         ).mappings()
     }
     new: list[dict[str, Any]] = []
