@@ -20,7 +20,8 @@ def test_golden_sample_round_trips(path: Path) -> None:
     raw = json.loads(path.read_text())
     model = event_class(path.stem).model_validate(raw)
     again = json.loads(model.to_json())
-    assert again.keys() == raw.keys()
+    # Fields added later within the version may appear; every field of the sample stays.
+    assert {key: again[key] for key in raw} == raw
     assert event_class(path.stem).model_validate(again) == model
 
 

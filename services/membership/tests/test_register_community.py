@@ -12,6 +12,7 @@ COMMAND = RegisterCommunity(
     forum_type=ForumType.MGMP,
     jenjang=[Jenjang.SMP, Jenjang.SMP],
     kabkota_code="12.11",
+    subject_name="Matematika",
 )
 
 

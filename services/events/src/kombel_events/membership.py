@@ -1,11 +1,11 @@
 """Events published by the membership service."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kombel_events.base import IntegrationEvent
 from kombel_events.topics import (
@@ -48,6 +48,25 @@ class Jenjang(StrEnum):
     SLB = "SLB"
 
 
+class Frequency(StrEnum):
+    WEEKLY = "mingguan"
+    BIWEEKLY = "dua_mingguan"
+    MONTHLY = "bulanan"
+
+
+class Schedule(BaseModel):
+    """When a community meets, in the local time of its place ("Kamis 16:00 WITA")."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    frequency: Frequency
+    weekday: int = Field(ge=1, le=7, description="1 = Senin … 7 = Minggu")
+    week_of_month: int | None = Field(default=None, ge=1, le=5, description="untuk bulanan")
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str = Field(description="WIB, WITA atau WIT: zona tempat komunitas")
+
+
 class CommunityRegistered(IntegrationEvent):
     event_type: ClassVar[str] = "kombel.membership.community.registered.v1"
     topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
@@ -60,9 +79,88 @@ class CommunityRegistered(IntegrationEvent):
     province_code: ProvinceCode
     kabkota_code: KabkotaCode
     registered_at: datetime
+    # Added within v1 (readers of older samples see the defaults).
+    subject_name: str | None = None
+    host_school_npsns: list[str] = Field(default_factory=list)
+    schedule: Schedule | None = None
+    pmm_url: str | None = None
 
     def subject(self) -> str:
         return str(self.community_id)
+
+
+class CommunityUpdated(IntegrationEvent):
+    """The community's state after a change."""
+
+    event_type: ClassVar[str] = "kombel.membership.community.updated.v1"
+    topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
+
+    community_id: UUID
+    name: str
+    kind: CommunityKind
+    forum_type: ForumType
+    jenjang: list[Jenjang]
+    province_code: ProvinceCode
+    kabkota_code: KabkotaCode
+    subject_name: str | None = None
+    host_school_npsns: list[str] = Field(default_factory=list)
+    schedule: Schedule | None = None
+    pmm_url: str | None = None
+
+    def subject(self) -> str:
+        return str(self.community_id)
+
+
+class CommunityArchived(IntegrationEvent):
+    event_type: ClassVar[str] = "kombel.membership.community.archived.v1"
+    topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
+
+    community_id: UUID
+    archived_at: datetime
+
+    def subject(self) -> str:
+        return str(self.community_id)
+
+
+class MemberRole(StrEnum):
+    PENGGERAK = "penggerak"
+    KOORDINATOR = "koordinator"
+    NARASUMBER = "narasumber"
+    ANGGOTA = "anggota"
+    AGEN_PERUBAHAN = "agen_perubahan"
+
+
+class _MembershipEvent(IntegrationEvent):
+    """Keyed by the community, so its members' changes keep their order with its own."""
+
+    topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
+
+    community_id: UUID
+    person_id: UUID
+
+    def subject(self) -> str:
+        return str(self.community_id)
+
+
+class MemberJoined(_MembershipEvent):
+    event_type: ClassVar[str] = "kombel.membership.member.joined.v1"
+
+    role: MemberRole
+    since: date
+
+
+class MemberLeft(_MembershipEvent):
+    event_type: ClassVar[str] = "kombel.membership.member.left.v1"
+
+    until: date
+
+
+class MemberRoleChanged(_MembershipEvent):
+    event_type: ClassVar[str] = "kombel.membership.member.role_changed.v1"
+
+    previous_role: MemberRole
+    role: MemberRole
+    since: date
 
 
 class SchoolStatus(StrEnum):

@@ -1,7 +1,7 @@
 """Tables of the membership service."""
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = sa.MetaData()
 
@@ -18,6 +18,25 @@ communities = sa.Table(
     sa.Column("status", sa.Text, nullable=False, server_default="active"),
     sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("registered_by", sa.Text, nullable=False),
+    sa.Column("subject_name", sa.Text),
+    sa.Column("host_school_npsns", ARRAY(sa.Text), nullable=False, server_default="{}"),
+    sa.Column("schedule", JSONB),
+    sa.Column("pmm_url", sa.Text),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+    sa.Column("community_id", UUID(as_uuid=True), sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("person_id", UUID(as_uuid=True), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("ended_on", sa.Date),
+    sa.Column("recorded_by", sa.Text, nullable=False),
 )
 
 regions = sa.Table(
