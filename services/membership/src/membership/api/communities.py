@@ -357,6 +357,24 @@ async def archive_community(
     return CommunityOut.model_validate(row | {"status": "archived"})
 
 
+async def _check_after_start(
+    session: AsyncSession, community_id: UUID, person_id: UUID, day: date
+) -> None:
+    started = await session.scalar(
+        select(memberships.c.started_on).where(
+            memberships.c.community_id == community_id,
+            memberships.c.person_id == person_id,
+            memberships.c.ended_on.is_(None),
+        )
+    )
+    if started is not None and day < started:
+        raise ApiError(
+            422,
+            "date_before_start",
+            f"Tanggal itu sebelum keanggotaan saat ini dimulai ({started.isoformat()}).",
+        )
+
+
 async def _current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, MemberRole]:
     rows = await session.execute(
         select(memberships.c.person_id, memberships.c.role).where(
@@ -473,6 +491,7 @@ async def change_role(
                 ended_on=None,
             )
         check_penggerak_kept(roles, person_id, body.role)
+        await _check_after_start(session, community_id, person_id, since)
         # History: the old role ends where the new one starts.
         await session.execute(
             update(memberships)
@@ -535,6 +554,7 @@ async def remove_member(
         if person_id not in roles:
             raise not_found("Anggota")
         check_penggerak_kept(roles, person_id, None)
+        await _check_after_start(session, community_id, person_id, until)
         await session.execute(
             update(memberships)
             .where(
