@@ -5,6 +5,7 @@ import io
 import itertools
 import json
 import random
+import uuid
 from typing import Any
 
 import pytest
@@ -262,3 +263,61 @@ async def test_progress_streams_over_sse_and_the_template_has_indonesian_headers
     assert events[-1]["rows_done"] == 2500
     assert events[-1]["percent"] == 100.0
     assert all(a["rows_done"] <= b["rows_done"] for a, b in itertools.pairwise(events))
+
+
+async def test_memberships_import_joins_people_and_changes_roles(platform: RunningPlatform) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    content, nuptks = people_csv(npsn)
+    await upload(platform, "people", content, admin, dry_run=False)
+    community = await platform.client.post(
+        "/membership/communities",
+        json={
+            "name": "KKG Gugus 7",
+            "kind": "antar_sekolah",
+            "forum_type": "KKG",
+            "jenjang": ["SD"],
+            "kabkota_code": kabkota,
+        },
+        headers=admin,
+    )
+    community_id = community.json()["id"]
+    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[community_id])
+
+    def sheet(*rows: list[str]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["ID Komunitas", "NUPTK", "Peran", "Tanggal Mulai"], *rows])
+        return buffer.getvalue().encode()
+
+    first = await upload(
+        platform,
+        "memberships",
+        sheet(
+            [community_id, nuptks[0], "Penggerak", "25/05/2026"],
+            [community_id, nuptks[1], "", ""],
+            [community_id, nuptks[1], "koordinator", ""],
+            [community_id, "9" * 16, "anggota", ""],
+            [str(uuid.uuid4()), nuptks[2], "anggota", ""],
+        ),
+        lead,
+        dry_run=False,
+    )
+    assert (first["created"], first["rejected"]) == (2, 3), first
+    second = await upload(
+        platform,
+        "memberships",
+        sheet(
+            [community_id, nuptks[0], "anggota", "01/06/2026"],
+            [community_id, nuptks[1], "koordinator", "01/06/2026"],
+        ),
+        lead,
+        dry_run=False,
+    )
+    assert (second["updated"], second["rejected"]) == (1, 1), second
+    errors = await platform.client.get(second["errors_csv"], headers=lead)
+    assert "komunitas harus tetap punya penggerak" in errors.text
+    members = (
+        await platform.client.get(f"/membership/communities/{community_id}/members", headers=lead)
+    ).json()
+    assert sorted(m["role"] for m in members) == ["koordinator", "penggerak"]

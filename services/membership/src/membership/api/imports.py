@@ -19,8 +19,8 @@ from sqlalchemy import select
 from membership.api.people import audit
 from membership.api.scope import STAFF, not_found
 from membership.db.tables import import_rejections, imports
-from membership.imports.kinds import SPECS, ImportKind, KindSpec
-from membership.imports.pipeline import Counters
+from membership.imports.job import Counters
+from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
 from membership.imports.worker import scope_of
 from membership.settings import MembershipSettings
@@ -55,19 +55,15 @@ class ImportStatus(BaseModel):
     errors_csv: str | None
 
 
-def _spec(kind: ImportKind) -> KindSpec:
-    spec = SPECS.get(kind)
-    if spec is None:
-        raise ApiError(
-            422,
-            "import_kind_unavailable",
-            "Impor keanggotaan komunitas belum tersedia; impor sekolah dan PTK sudah bisa.",
-        )
-    return spec
-
-
 def _may_import(principal: Principal, kind: ImportKind) -> None:
-    allowed = STAFF + ((Role.PRINCIPAL,) if kind is ImportKind.PEOPLE else ())
+    allowed = (
+        STAFF
+        + {
+            ImportKind.PEOPLE: (Role.PRINCIPAL,),
+            ImportKind.MEMBERSHIPS: (Role.COMMUNITY_LEAD,),
+            ImportKind.SCHOOLS: (),
+        }[kind]
+    )
     if not principal.has_any(*allowed):
         raise ApiError(403, "forbidden", "Peran Anda tidak berwenang mengimpor data ini.")
 
@@ -75,7 +71,7 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
 @router.get("/{kind}/template.csv", summary="Templat CSV untuk satu jenis impor")
 async def template(kind: ImportKind, _: CurrentPrincipal) -> StreamingResponse:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(_spec(kind).template_rows())
+    csv.writer(buffer).writerows(SPECS[kind].template_rows())
     return StreamingResponse(
         iter(["\ufeff" + buffer.getvalue()]),
         media_type="text/csv; charset=utf-8",
@@ -97,7 +93,6 @@ async def upload(
     runtime: Runtime,
     dry_run: Annotated[bool, Query(description="Periksa saja, tanpa menyimpan")] = True,
 ) -> ImportAccepted:
-    _spec(kind)
     _may_import(principal, kind)
     settings = runtime.settings
     limit = (

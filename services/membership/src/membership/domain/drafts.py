@@ -1,9 +1,11 @@
 """What a school or a person must be before it is recorded: the API and the import both
 validate through these models, so a row and a request are judged alike."""
 
+from datetime import date
 from typing import Annotated
+from uuid import UUID
 
-from kombel_events.membership import Position, SchoolJenjang, SchoolStatus
+from kombel_events.membership import MemberRole, Position, SchoolJenjang, SchoolStatus
 from kombel_events.regions import RegionKind, regions
 from pydantic import (
     AfterValidator,
@@ -12,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -53,7 +56,9 @@ def _enum_tolerant(value: object) -> object:
     return value
 
 
-_LOWER_ENUMS = {s.value for s in SchoolStatus} | {p.value for p in Position}
+_LOWER_ENUMS = (
+    {s.value for s in SchoolStatus} | {p.value for p in Position} | {r.value for r in MemberRole}
+)
 
 Optional = Annotated[str | None, BeforeValidator(_blank_is_none)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
@@ -87,3 +92,37 @@ class PersonDraft(BaseModel):
     phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
     position: Annotated[Position, BeforeValidator(_enum_tolerant)] = Position.GURU
     school_npsn: Npsn
+
+
+def _date(value: object) -> object:
+    """Dates as offices write them: 2026-05-25, 25/05/2026 or 25-05-2026."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        parts = text.replace("/", "-").split("-")
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return f"{parts[2]}-{parts[1].zfill(2)}-{parts[0].zfill(2)}"
+        return text.split(" ")[0]
+    return value
+
+
+class MembershipDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    community_id: UUID
+    nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
+    email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
+    phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
+    role: Annotated[MemberRole, BeforeValidator(lambda v: _enum_tolerant(v) or "anggota")] = (
+        MemberRole.ANGGOTA
+    )
+    since: Annotated[date | None, BeforeValidator(_date)] = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> "MembershipDraft":
+        if not (self.nuptk or self.email or self.phone):
+            raise PydanticCustomError(
+                "person_identity_missing", "isi NUPTK, email atau nomor HP/WA anggota"
+            )
+        return self

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from membership.domain.drafts import PersonDraft, SchoolDraft
+from membership.domain.drafts import MembershipDraft, PersonDraft, SchoolDraft
 
 
 class ImportKind(StrEnum):
@@ -129,6 +129,42 @@ SPECS: dict[ImportKind, KindSpec] = {
                 ("npsnsekolah", "npsn", "npsnsatuanpendidikan", "npsnsatdik"),
                 True,
                 "10203040",
+            ),
+        ),
+    ),
+    ImportKind.MEMBERSHIPS: KindSpec(
+        ImportKind.MEMBERSHIPS,
+        MembershipDraft,
+        (
+            Column(
+                "community_id",
+                "ID Komunitas",
+                ("idkomunitas", "komunitasid", "kodekomunitas"),
+                True,
+                "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b",
+            ),
+            Column("nuptk", "NUPTK", ("nuptk",), False, "1234567890123456"),
+            Column("email", "Email", ("email", "alamatemail", "surel"), False, ""),
+            Column(
+                "phone",
+                "No. HP/WA",
+                ("nohpwa", "nohp", "nowa", "nomorhp", "nomorwa", "hp", "wa", "whatsapp"),
+                False,
+                "",
+            ),
+            Column(
+                "role",
+                "Peran",
+                ("peran", "jabatankomunitas", "perandikomunitas", "role"),
+                False,
+                "penggerak",
+            ),
+            Column(
+                "since",
+                "Tanggal Mulai",
+                ("tanggalmulai", "mulai", "sejak", "tanggalbergabung"),
+                False,
+                "25/05/2026",
             ),
         ),
     ),

@@ -8,7 +8,7 @@ from uuid import UUID
 from kombel_runtime.service import ServiceRuntime
 
 if TYPE_CHECKING:
-    from membership.imports.pipeline import Counters
+    from membership.imports.job import Counters
 
 TTL_S = 24 * 3600
 

@@ -11,8 +11,9 @@ from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 
 from membership.db.tables import imports
+from membership.imports.job import ImportFailed, Job
 from membership.imports.kinds import ImportKind
-from membership.imports.pipeline import Counters, ImportFailed, Job, run_import
+from membership.imports.pipeline import run_import
 from membership.imports.progress import publish_progress
 from membership.settings import MembershipSettings
 
@@ -37,6 +38,7 @@ def principal_of(scope: dict[str, Any]) -> Principal:
         province=scope.get("province"),
         kabkota=scope.get("kabkota"),
         npsn=scope.get("npsn"),
+        communities=frozenset(scope.get("communities", [])),
     )
 
 
@@ -47,6 +49,7 @@ def scope_of(principal: Principal) -> dict[str, Any]:
         "province": principal.province,
         "kabkota": principal.kabkota,
         "npsn": principal.npsn,
+        "communities": sorted(principal.communities),
     }
 
 
@@ -95,6 +98,3 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
                 .returning(imports.c.rows_total)
             )
         await publish_progress(runtime, job.id, status, total, job.counters, claimed["started_at"])
-
-
-__all__ = ["Counters", "run_import_worker"]

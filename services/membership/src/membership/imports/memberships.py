@@ -1,0 +1,103 @@
+"""Importing memberships: a person (by NUPTK, email or phone) joins a community (by id);
+a different role for a current member is a role change, and the last penggerak stays."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from kombel_events import IntegrationEvent
+from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
+from sqlalchemy import any_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from membership.db.tables import communities, memberships
+from membership.domain.communities import can_manage_community
+from membership.imports.job import Job, Row, uuids
+from membership.imports.people import existing_people, match
+
+PENGGERAK = MemberRole.PENGGERAK.value
+
+
+async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[IntegrationEvent]:
+    valid = [r for r in rows if not r.error]
+    found = await existing_people(session, valid)
+    ids = list({r.values["community_id"] for r in valid})
+    known = {
+        str(c["id"]): dict(c)
+        for c in (
+            await session.execute(select(communities).where(communities.c.id == any_(uuids(ids))))
+        ).mappings()
+    }
+    current: dict[tuple[str, UUID], str] = {
+        (str(m["community_id"]), m["person_id"]): m["role"]
+        for m in (
+            await session.execute(
+                select(memberships).where(
+                    memberships.c.community_id == any_(uuids(ids)), memberships.c.ended_on.is_(None)
+                )
+            )
+        ).mappings()
+    }
+    events: list[IntegrationEvent] = []
+    for row in valid:
+        community = known.get(row.values["community_id"])
+        person = match(found, row)
+        if community is None or not can_manage_community(job.principal, community):
+            row.error = "ID Komunitas: tidak ditemukan atau di luar wilayah kewenangan Anda"
+        elif community["status"] != "active":
+            row.error = "ID Komunitas: komunitas sudah diarsipkan"
+        elif person is None:
+            row.error = "PTK dengan NUPTK/email/nomor HP ini belum terdaftar; impor PTK dulu"
+        elif job.claim(
+            row, [("member", f"{community['id']}:{person['id']}")], {"member": "Anggota"}
+        ):
+            event = await _apply_one(session, job, row, community, person, current)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+async def _apply_one(
+    session: AsyncSession,
+    job: Job,
+    row: Row,
+    community: dict[str, Any],
+    person: dict[str, Any],
+    current: dict[tuple[str, UUID], str],
+) -> IntegrationEvent | None:
+    key = (str(community["id"]), person["id"])
+    role = MemberRole(row.values["role"])
+    since = (
+        date.fromisoformat(row.values["since"]) if row.values["since"] else datetime.now(UTC).date()
+    )
+    previous = current.get(key)
+    if previous == role.value:
+        job.counters.duplicates += 1
+        return None
+    others_lead = any(r == PENGGERAK and k[0] == key[0] and k != key for k, r in current.items())
+    if previous == PENGGERAK and not others_lead:
+        row.error = "Peran: komunitas harus tetap punya penggerak"
+        return None
+    current[key] = role.value
+    ids = {"community_id": community["id"], "person_id": person["id"]}
+    if not job.dry_run:
+        if previous is not None:
+            await session.execute(
+                update(memberships)
+                .where(
+                    memberships.c.community_id == community["id"],
+                    memberships.c.person_id == person["id"],
+                    memberships.c.ended_on.is_(None),
+                )
+                .values(ended_on=since)
+            )
+        await session.execute(
+            memberships.insert().values(
+                **ids, role=role.value, started_on=since, recorded_by=job.principal.subject
+            )
+        )
+    if previous is None:
+        job.counters.created += 1
+        return MemberJoined(**ids, role=role, since=since)
+    job.counters.updated += 1
+    return MemberRoleChanged(**ids, previous_role=MemberRole(previous), role=role, since=since)
