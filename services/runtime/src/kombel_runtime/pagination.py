@@ -32,10 +32,14 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     except (ValueError, TypeError):
         values = None
     if not isinstance(values, list) or len(values) != size:
-        raise ApiError(
-            400, "invalid_cursor", "Nilai `cursor` tidak sah. Mulai lagi dari halaman pertama."
-        )
+        raise invalid_cursor()
     return [str(v) for v in values]
+
+
+def invalid_cursor() -> ApiError:
+    return ApiError(
+        400, "invalid_cursor", "Nilai `cursor` tidak sah. Mulai lagi dari halaman pertama."
+    )
 
 
 def contains(text: str) -> str:

@@ -1,7 +1,5 @@
 """`/reporting/communities`: the community directory, filtered to the caller's scope."""
 
-import base64
-import json
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -9,7 +7,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from kombel_events.membership import CommunityKind, ForumType
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
-from kombel_runtime.errors import ApiError
+from kombel_runtime.pagination import (
+    Page,
+    contains,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+)
 from kombel_runtime.service import DbSession
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, tuple_
@@ -28,12 +32,6 @@ class CommunityRow(BaseModel):
     province_code: str
     kabkota_code: str
     registered_at: datetime
-
-
-class CommunityPage(BaseModel):
-    items: list[CommunityRow]
-    total: int
-    next: str | None
 
 
 def scope_filter(principal: Principal) -> ColumnElement[bool]:
@@ -58,22 +56,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _encode_cursor(row: CommunityRow) -> str:
-    raw = json.dumps([row.registered_at.isoformat(), str(row.community_id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        when, community_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(when), UUID(community_id)
-    except (ValueError, TypeError) as error:
-        raise ApiError(
-            400, "invalid_cursor", "Nilai `cursor` tidak sah. Mulai lagi dari halaman pertama."
-        ) from error
-
-
-@router.get("", response_model=CommunityPage, summary="Daftar komunitas belajar")
+@router.get("", response_model=Page[CommunityRow], summary="Daftar komunitas belajar")
 async def list_communities(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -84,7 +67,7 @@ async def list_communities(
     q: Annotated[str | None, Query(max_length=100, description="Cari di nama komunitas")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Nilai `next` dari halaman sebelumnya")] = None,
-) -> CommunityPage:
+) -> Page[CommunityRow]:
     conditions = [scope_filter(principal)]
     if province:
         conditions.append(directory.c.province_code == province)
@@ -95,15 +78,15 @@ async def list_communities(
     if forum_type:
         conditions.append(directory.c.forum_type == forum_type.value)
     if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(directory.c.name.ilike(f"%{escaped}%"))
+        conditions.append(directory.c.name.ilike(contains(q)))
     where = and_(*conditions)
     total = (
         await session.execute(select(func.count()).select_from(directory).where(where))
     ).scalar_one()
     page = select(directory).where(where)
     if cursor:
-        registered_at, community_id = _decode_cursor(cursor)
+        when, after = decode_cursor(cursor, 2)
+        registered_at, community_id = _cursor_values(when, after)
         page = page.where(
             or_(
                 directory.c.registered_at < registered_at,
@@ -122,4 +105,16 @@ async def list_communities(
     ]
     more = len(rows) > limit
     items = rows[:limit]
-    return CommunityPage(items=items, total=total, next=_encode_cursor(items[-1]) if more else None)
+    last = items[-1] if more else None
+    return Page(
+        items=items,
+        total=total,
+        next=encode_cursor([last.registered_at.isoformat(), last.community_id]) if last else None,
+    )
+
+
+def _cursor_values(when: str, after: str) -> tuple[datetime, UUID]:
+    try:
+        return datetime.fromisoformat(when), UUID(after)
+    except ValueError as error:
+        raise invalid_cursor() from error
