@@ -209,3 +209,24 @@ async def test_mgmp_without_a_subject_is_refused(platform: RunningPlatform) -> N
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "subject_required"
+
+
+async def test_teachers_see_themselves_and_leads_their_members(platform: RunningPlatform) -> None:
+    community_id, _, (first, second, third) = await setup(platform, fresh_kabkota())
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    base = f"/membership/communities/{community_id}/members"
+    await post(platform, base, {"person_id": first, "role": "penggerak"}, admin)
+    await post(platform, base, {"person_id": second}, admin)
+
+    me = platform.auth(Role.MEMBER, person=third)
+    assert (await platform.client.get(f"/membership/people/{third}", headers=me)).status_code == 200
+    assert (await platform.client.get(f"/membership/people/{first}", headers=me)).status_code == 404
+    own = (await platform.client.get("/membership/people", headers=me)).json()
+    assert [p["id"] for p in own["items"]] == [third]
+
+    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[community_id], person=first)
+    seen = (await platform.client.get("/membership/people", headers=lead)).json()
+    assert {p["id"] for p in seen["items"]} == {first, second}
+    assert (
+        await platform.client.get(f"/membership/people/{third}", headers=lead)
+    ).status_code == 404

@@ -1,7 +1,7 @@
 """Bearer tokens: OIDC JWTs (RS256) verified against the issuer's JWKS, turned into principals.
 
 Claims: `sub`; `roles` (or Keycloak's `realm_access.roles`); the scopes `province` (e.g. `12`),
-`kabkota` (e.g. `12.11`), `npsn` and `communities`.
+`kabkota` (e.g. `12.11`), `npsn` and `communities`; `person`, the caller's own person id.
 """
 
 import json
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 import httpx
 import jwt
@@ -37,6 +38,16 @@ class Principal:
     kabkota: str | None = None
     npsn: str | None = None
     communities: frozenset[str] = field(default_factory=frozenset)
+    person: str | None = None  # the person record of a teacher who signs in themselves
+
+    @property
+    def community_ids(self) -> list[UUID]:
+        """The communities of the token that are well-formed ids; others are ignored."""
+        return [uid for c in sorted(self.communities) if (uid := _uuid(c)) is not None]
+
+    @property
+    def person_id(self) -> UUID | None:
+        return _uuid(self.person) if self.person else None
 
     def has_any(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -62,7 +73,15 @@ class Principal:
             kabkota=claims.get("kabkota"),
             npsn=claims.get("npsn"),
             communities=frozenset(str(c) for c in claims.get("communities", [])),
+            person=claims.get("person"),
         )
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 class JwksSource:

@@ -83,6 +83,7 @@ def token(arguments: argparse.Namespace) -> int:
             kabkota=arguments.kabkota,
             npsn=arguments.npsn,
             communities=arguments.community or None,
+            person=arguments.person,
         )
     )
     return 0
@@ -156,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     minting.add_argument("--kabkota", help="kabupaten/kota code, e.g. 12.11")
     minting.add_argument("--npsn", help="school NPSN (8 digits)")
     minting.add_argument("--community", action="append", help="community id (repeatable)")
+    minting.add_argument("--person", help="the caller's own person id (members, leads)")
     minting.add_argument("--subject", help="the token's subject (default: a random dev id)")
     minting.set_defaults(run=token)
 

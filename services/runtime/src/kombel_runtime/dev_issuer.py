@@ -70,6 +70,7 @@ class DevIssuer:
         kabkota: str | None = None,
         npsn: str | None = None,
         communities: list[str] | None = None,
+        person: str | None = None,
         ttl_s: int = 12 * 3600,
     ) -> str:
         now = int(time.time())
@@ -90,6 +91,8 @@ class DevIssuer:
             claims["npsn"] = npsn
         if communities:
             claims["communities"] = communities
+        if person:
+            claims["person"] = person
         return jwt.encode(
             claims, self._key, algorithm="RS256", headers={"kid": self.public_jwk()["kid"]}
         )

@@ -271,20 +271,11 @@ def _visible(principal: Principal) -> Any:
     if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
         return communities.c.kabkota_code == principal.kabkota
     conditions = []
-    ids = [UUID(c) for c in principal.communities if _is_uuid(c)]
-    if ids:
-        conditions.append(communities.c.id.in_(ids))
+    if principal.community_ids:
+        conditions.append(communities.c.id.in_(principal.community_ids))
     if principal.has_any(Role.PRINCIPAL) and principal.npsn:
         conditions.append(communities.c.host_school_npsns.any(principal.npsn))
     return or_(*conditions) if conditions else false()
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @router.get("/{community_id}", response_model=CommunityOut, summary="Satu komunitas")

@@ -12,19 +12,19 @@ from kombel_events.membership import (
     PersonUpdated,
     Position,
 )
-from kombel_runtime.auth import CurrentPrincipal, Principal
+from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import can_see, not_found, require_manager_of_school, visible
 from membership.db import records
-from membership.db.tables import audit_log, people
+from membership.db.tables import audit_log, memberships, people
 from membership.domain.drafts import PersonDraft
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -148,7 +148,7 @@ async def list_people(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> Page[PersonOut]:
-    where = [visible(principal, people, "school_npsn"), people.c.status == "active"]
+    where = [reachable_people(principal), people.c.status == "active"]
     if province:
         where.append(people.c.province_code == province)
     if kabkota:
@@ -192,9 +192,34 @@ async def _visible_person(
     session: AsyncSession, principal: Principal, person_id: UUID, *, lock: bool = False
 ) -> dict[str, Any]:
     row = await records.person(session, person_id, lock=lock)
-    if row is None or not can_see(principal, row["kabkota_code"], row["school_npsn"]):
+    if row is None:
+        raise not_found("PTK")
+    if can_see(principal, row["kabkota_code"], row["school_npsn"]):
+        return row
+    reachable = await session.scalar(
+        select(people.c.id).where(people.c.id == person_id, reachable_people(principal))
+    )
+    if reachable is None:
         raise not_found("PTK")
     return row
+
+
+def reachable_people(principal: Principal) -> ColumnElement[bool]:
+    """Staff their region, principals their school, leads the members of their communities,
+    and everyone their own record."""
+    conditions = [visible(principal, people, "school_npsn")]
+    if principal.person_id:
+        conditions.append(people.c.id == principal.person_id)
+    lead_of = principal.community_ids
+    if principal.has_any(Role.COMMUNITY_LEAD) and lead_of:
+        conditions.append(
+            people.c.id.in_(
+                select(memberships.c.person_id).where(
+                    memberships.c.community_id.in_(lead_of), memberships.c.ended_on.is_(None)
+                )
+            )
+        )
+    return or_(*conditions)
 
 
 @router.get("/{person_id}", response_model=PersonOut, summary="Satu PTK")

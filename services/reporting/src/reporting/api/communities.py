@@ -42,18 +42,9 @@ def scope_filter(principal: Principal) -> ColumnElement[bool]:
         return directory.c.province_code == principal.province
     if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
         return directory.c.kabkota_code == principal.kabkota
-    community_ids = [c for c in principal.communities if _is_uuid(c)]
-    if community_ids:
-        return directory.c.community_id.in_([UUID(c) for c in community_ids])
+    if principal.community_ids:
+        return directory.c.community_id.in_(principal.community_ids)
     return false()
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @router.get("", response_model=Page[CommunityRow], summary="Daftar komunitas belajar")
