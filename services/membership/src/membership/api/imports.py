@@ -62,6 +62,7 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
             ImportKind.PEOPLE: (Role.PRINCIPAL,),
             ImportKind.MEMBERSHIPS: (Role.COMMUNITY_LEAD,),
             ImportKind.SCHOOLS: (),
+            ImportKind.KECAMATAN: (),
         }[kind]
     )
     if not principal.has_any(*allowed):

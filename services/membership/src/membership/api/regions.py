@@ -5,9 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from kombel_events.regions import Region, RegionKind, regions
 from kombel_runtime.auth import CurrentPrincipal
+from kombel_runtime.service import DbSession
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from membership.api.scope import not_found
+from membership.db.tables import regions as region_table
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -55,6 +58,32 @@ async def search_regions(
         if (kind is None or r.kind is kind) and (province is None or r.province_code == province)
     ]
     return RegionList(items=[RegionOut.of(r) for r in found], total=len(found))
+
+
+class Kecamatan(BaseModel):
+    code: str
+    name: str
+    kabkota_code: str
+    timezone: str
+
+
+@router.get(
+    "/{code}/kecamatan", response_model=list[Kecamatan], summary="Kecamatan yang sudah diimpor"
+)
+async def list_kecamatan(code: str, _: CurrentPrincipal, session: DbSession) -> list[Kecamatan]:
+    if regions().get(code) is None:
+        raise not_found(f"Wilayah {code}")
+    rows = await session.execute(
+        select(
+            region_table.c.code,
+            region_table.c.name,
+            region_table.c.parent_code,
+            region_table.c.timezone,
+        )
+        .where(region_table.c.parent_code == code, region_table.c.kind == "kecamatan")
+        .order_by(region_table.c.code)
+    )
+    return [Kecamatan(code=c, name=n, kabkota_code=p, timezone=t) for c, n, p, t in rows.tuples()]
 
 
 @router.get("/{code}", response_model=RegionOut, summary="Satu wilayah menurut kode Kemendagri")

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from kombel_events.membership import MemberRole, Position, SchoolJenjang, SchoolStatus
-from kombel_events.regions import RegionKind, regions
+from kombel_events.regions import KECAMATAN_CODE, RegionKind, regions
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -126,3 +126,21 @@ class MembershipDraft(BaseModel):
                 "person_identity_missing", "isi NUPTK, email atau nomor HP/WA anggota"
             )
         return self
+
+
+def _kecamatan_code(value: str) -> str:
+    code = value.strip()
+    if not KECAMATAN_CODE.fullmatch(code):
+        raise PydanticCustomError(
+            "kecamatan_code_format", "kode kecamatan ditulis seperti 12.11.01"
+        )
+    if regions().get(code[:5]) is None:
+        raise PydanticCustomError("kabkota_unknown", "kabupaten/kota kecamatan ini tidak dikenal")
+    return code
+
+
+class KecamatanDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: Annotated[str, AfterValidator(_kecamatan_code)]
+    name: Name

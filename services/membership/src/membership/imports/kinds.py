@@ -6,13 +6,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from membership.domain.drafts import MembershipDraft, PersonDraft, SchoolDraft
+from membership.domain.drafts import KecamatanDraft, MembershipDraft, PersonDraft, SchoolDraft
 
 
 class ImportKind(StrEnum):
     SCHOOLS = "schools"
     PEOPLE = "people"
     MEMBERSHIPS = "memberships"
+    KECAMATAN = "kecamatan"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,22 @@ SPECS: dict[ImportKind, KindSpec] = {
                 ("tanggalmulai", "mulai", "sejak", "tanggalbergabung"),
                 False,
                 "25/05/2026",
+            ),
+        ),
+    ),
+    ImportKind.KECAMATAN: KindSpec(
+        ImportKind.KECAMATAN,
+        KecamatanDraft,
+        (
+            Column(
+                "code",
+                "Kode",
+                ("kode", "kodekecamatan", "kodewilayah", "kodekemendagri"),
+                True,
+                "12.11.01",
+            ),
+            Column(
+                "name", "Nama Kecamatan", ("namakecamatan", "nama", "kecamatan"), True, "Sidikalang"
             ),
         ),
     ),

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import update
 
 from membership.db.tables import import_rejections, imports
-from membership.imports import memberships, people, schools
+from membership.imports import kecamatan, memberships, people, schools
 from membership.imports.job import Counters, ImportFailed, Job, Row
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
@@ -31,6 +31,7 @@ APPLY = {
     ImportKind.PEOPLE: people.apply,
     ImportKind.SCHOOLS: schools.apply,
     ImportKind.MEMBERSHIPS: memberships.apply,
+    ImportKind.KECAMATAN: kecamatan.apply,
 }
 
 
