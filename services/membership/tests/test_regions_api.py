@@ -31,7 +31,9 @@ async def test_kecamatan_are_imported_under_their_kabupaten(platform: RunningPla
     kabkota = fresh_kabkota()
     staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
     other = "12.11" if not kabkota.startswith("12.11") else "63.03"
-    content = f"Kode;Nama Kecamatan\n{kabkota}.01;Kota Satu\n{kabkota}.02;Dua\n{other}.01;Luar\n{kabkota}.1;Salah\n".encode()
+    lines = ["Kode;Nama Kecamatan", f"{kabkota}.01;Kota Satu", f"{kabkota}.02;Dua"]
+    lines += [f"{other}.01;Luar", f"{kabkota}.1;Salah"]
+    content = "\n".join(lines).encode()
     response = await platform.client.post(
         "/membership/imports/kecamatan",
         params={"dry_run": "false"},
