@@ -6,6 +6,7 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
+from kombel_runtime.testing.regions import fresh_kabkota
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.infra
@@ -29,13 +30,14 @@ async def outbox_rows(platform: RunningPlatform) -> int:
 
 
 async def test_registering_answers_201_with_the_community(platform: RunningPlatform) -> None:
+    kabkota = fresh_kabkota()
     response = await platform.client.post(
-        URL, json=body("12.11"), headers=platform.auth(Role.PROVINCE_STAFF, province="12")
+        URL, json=body(kabkota), headers=platform.auth(Role.PROVINCE_STAFF, province=kabkota[:2])
     )
     assert response.status_code == 201
     created = response.json()
     assert response.headers["location"] == f"{URL}/{created['id']}"
-    assert created["province_code"] == "12"
+    assert created["province_code"] == kabkota[:2]
     assert created["status"] == "active"
 
 
@@ -72,11 +74,12 @@ async def test_invalid_fields_are_named_and_nothing_is_recorded(platform: Runnin
 async def test_district_staff_cannot_register_in_another_kabupaten(
     platform: RunningPlatform,
 ) -> None:
+    here, there = fresh_kabkota(), fresh_kabkota()
     before = await outbox_rows(platform)
     response = await platform.client.post(
-        URL, json=body("12.12"), headers=platform.auth(Role.DISTRICT_STAFF, kabkota="12.11")
+        URL, json=body(there), headers=platform.auth(Role.DISTRICT_STAFF, kabkota=here)
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "outside_scope"
-    assert "12.12" in response.json()["error"]["message"]
+    assert there in response.json()["error"]["message"]
     assert await outbox_rows(platform) == before
