@@ -67,8 +67,7 @@ class Schedule(BaseModel):
     timezone: str = Field(description="WIB, WITA atau WIT: zona tempat komunitas")
 
 
-class CommunityRegistered(IntegrationEvent):
-    event_type: ClassVar[str] = "kombel.membership.community.registered.v1"
+class _CommunityState(IntegrationEvent):
     topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
 
     community_id: UUID
@@ -78,8 +77,7 @@ class CommunityRegistered(IntegrationEvent):
     jenjang: list[Jenjang]
     province_code: ProvinceCode
     kabkota_code: KabkotaCode
-    registered_at: datetime
-    # Added within v1 (readers of older samples see the defaults).
+    # Added within v1 of CommunityRegistered (readers of older samples see the defaults).
     subject_name: str | None = None
     host_school_npsns: list[str] = Field(default_factory=list)
     schedule: Schedule | None = None
@@ -89,26 +87,16 @@ class CommunityRegistered(IntegrationEvent):
         return str(self.community_id)
 
 
-class CommunityUpdated(IntegrationEvent):
+class CommunityRegistered(_CommunityState):
+    event_type: ClassVar[str] = "kombel.membership.community.registered.v1"
+
+    registered_at: datetime
+
+
+class CommunityUpdated(_CommunityState):
     """The community's state after a change."""
 
     event_type: ClassVar[str] = "kombel.membership.community.updated.v1"
-    topic: ClassVar[Topic] = MEMBERSHIP_COMMUNITIES
-
-    community_id: UUID
-    name: str
-    kind: CommunityKind
-    forum_type: ForumType
-    jenjang: list[Jenjang]
-    province_code: ProvinceCode
-    kabkota_code: KabkotaCode
-    subject_name: str | None = None
-    host_school_npsns: list[str] = Field(default_factory=list)
-    schedule: Schedule | None = None
-    pmm_url: str | None = None
-
-    def subject(self) -> str:
-        return str(self.community_id)
 
 
 class CommunityArchived(IntegrationEvent):

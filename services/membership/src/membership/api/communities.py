@@ -367,12 +367,9 @@ async def _check_after_start(
 
 
 async def _current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, MemberRole]:
-    rows = await session.execute(
-        select(memberships.c.person_id, memberships.c.role).where(
-            memberships.c.community_id == community_id, memberships.c.ended_on.is_(None)
-        )
-    )
-    return {person_id: MemberRole(role) for person_id, role in rows.tuples()}
+    return {
+        p: MemberRole(r) for p, r in (await records.current_roles(session, community_id)).items()
+    }
 
 
 @router.get("/{community_id}/members", response_model=list[MemberOut], summary="Anggota komunitas")
@@ -484,15 +481,7 @@ async def change_role(
         check_penggerak_kept(roles, person_id, body.role)
         await _check_after_start(session, community_id, person_id, since)
         # History: the old role ends where the new one starts.
-        await session.execute(
-            update(memberships)
-            .where(
-                memberships.c.community_id == community_id,
-                memberships.c.person_id == person_id,
-                memberships.c.ended_on.is_(None),
-            )
-            .values(ended_on=since)
-        )
+        await records.end_membership(session, community_id, person_id, since)
         await session.execute(
             memberships.insert().values(
                 community_id=community_id,
@@ -546,15 +535,7 @@ async def remove_member(
             raise not_found("Anggota")
         check_penggerak_kept(roles, person_id, None)
         await _check_after_start(session, community_id, person_id, until)
-        await session.execute(
-            update(memberships)
-            .where(
-                memberships.c.community_id == community_id,
-                memberships.c.person_id == person_id,
-                memberships.c.ended_on.is_(None),
-            )
-            .values(ended_on=until)
-        )
+        await records.end_membership(session, community_id, person_id, until)
         await record_events(
             session,
             runtime.source,

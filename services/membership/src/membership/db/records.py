@@ -1,12 +1,13 @@
 """Reading and writing schools and people; each write records its event in the outbox."""
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.db.tables import people, schools
+from membership.db.tables import memberships, people, schools
 
 PERSON_IDENTITIES = ("nuptk", "email", "phone")
 
@@ -45,6 +46,31 @@ async def duplicate_of(
             if field in wanted and row[field] == wanted[field]:
                 return row["id"], field
     return None
+
+
+async def current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, str]:
+    """The members of a community now, with their roles."""
+    rows = await session.execute(
+        select(memberships.c.person_id, memberships.c.role).where(
+            memberships.c.community_id == community_id, memberships.c.ended_on.is_(None)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
+async def end_membership(
+    session: AsyncSession, community_id: UUID, person_id: UUID, day: date
+) -> None:
+    """Close the current membership (its role) on `day`; the row stays as history."""
+    await session.execute(
+        update(memberships)
+        .where(
+            memberships.c.community_id == community_id,
+            memberships.c.person_id == person_id,
+            memberships.c.ended_on.is_(None),
+        )
+        .values(ended_on=day)
+    )
 
 
 async def count(session: AsyncSession, query: Any) -> int:

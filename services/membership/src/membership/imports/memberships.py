@@ -7,9 +7,10 @@ from uuid import UUID
 
 from kombel_events import IntegrationEvent
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
-from sqlalchemy import any_, select, update
+from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db import records
 from membership.db.tables import communities, memberships
 from membership.domain.communities import can_manage_community
 from membership.imports.job import Job, Row, uuids
@@ -82,15 +83,7 @@ async def _apply_one(
     ids = {"community_id": community["id"], "person_id": person["id"]}
     if not job.dry_run:
         if previous is not None:
-            await session.execute(
-                update(memberships)
-                .where(
-                    memberships.c.community_id == community["id"],
-                    memberships.c.person_id == person["id"],
-                    memberships.c.ended_on.is_(None),
-                )
-                .values(ended_on=since)
-            )
+            await records.end_membership(session, community["id"], person["id"], since)
         await session.execute(
             memberships.insert().values(
                 **ids, role=role.value, started_on=since, recorded_by=job.principal.subject
