@@ -321,3 +321,22 @@ async def test_memberships_import_joins_people_and_changes_roles(platform: Runni
         await platform.client.get(f"/membership/communities/{community_id}/members", headers=lead)
     ).json()
     assert sorted(m["role"] for m in members) == ["koordinator", "penggerak"]
+
+
+async def test_files_over_the_limits_are_refused_with_the_limit_named(
+    platform: RunningPlatform,
+) -> None:
+    staff = platform.auth(Role.NATIONAL_ADMIN)
+    big = b"Nama Lengkap,NPSN Sekolah\n" + b"Guru,10203040\n" * 200_000  # about 2.8 MB
+    response = await platform.client.post(
+        "/membership/imports/people", files={"file": ("besar.csv", big)}, headers=staff
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "file_too_large"
+    assert "2 MB" in response.json()["error"]["message"]
+
+    many = b"Nama Lengkap,NPSN Sekolah\n" + b"Guru,10203040\n" * 5001
+    result = await upload(platform, "people", many, staff, dry_run=True)
+    assert result["status"] == "failed"
+    assert "5001 baris" in result["error"]
+    assert "5000" in result["error"]

@@ -67,7 +67,23 @@ Kabkota = Annotated[str, AfterValidator(_kabkota)]
 
 
 class SchoolDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "npsn": "10210001",
+                    "name": "SD Negeri 030280 Sidikalang",
+                    "jenjang": "SD",
+                    "status": "negeri",
+                    "kabkota_code": "Kab. Dairi",
+                    "kecamatan": "Sidikalang",
+                    "address": "Jl. Pahlawan No. 12",
+                }
+            ]
+        },
+    )
 
     npsn: Npsn
     name: Name
@@ -83,7 +99,22 @@ class SchoolDraft(BaseModel):
 
 
 class PersonDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Rina Sitorus, S.Pd.",
+                    "nuptk": "1234567890120001",
+                    "email": "rina.sitorus@contoh.sch.id",
+                    "phone": "0812-3456-7001",
+                    "position": "guru",
+                    "school_npsn": "10210001",
+                }
+            ]
+        },
+    )
 
     full_name: Name
     nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None

@@ -19,6 +19,9 @@ TEST_SETTINGS = {
     "relay_poll_interval_s": 0.5,
     "consumer_retry_base_s": 0.05,
     "consumer_max_attempts": 3,
+    # Small import limits, so the tests can reach them (services without imports ignore them).
+    "import_max_bytes": 2 * 1024 * 1024,
+    "import_max_rows": 5000,
 }
 
 
