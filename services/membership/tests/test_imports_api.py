@@ -161,6 +161,11 @@ async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> N
 
     again = await upload(platform, "people", content, staff, dry_run=False)
     assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 3)
+    matches = await platform.client.get(again["matches_csv"], headers=staff)
+    noted = list(csv.reader(io.StringIO(matches.text.lstrip("\ufeff"))))
+    assert noted[0][-1] == "Keterangan"
+    assert [r[0] for r in noted[1:]] == ["2", "3", "7"]
+    assert noted[1][-1] == "sama dengan PTK tersimpan (NUPTK)"
     assert await people_in(platform, npsn) == 3, "re-uploading the same file creates no duplicates"
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from membership.api.people import audit
 from membership.api.scope import STAFF, not_found
-from membership.db.tables import import_rejections, imports
+from membership.db.tables import import_rows, imports
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
@@ -53,6 +53,7 @@ class ImportStatus(BaseModel):
     rows_per_second: float | None
     error: str | None
     errors_csv: str | None
+    matches_csv: str | None
 
 
 def _may_import(principal: Principal, kind: ImportKind) -> None:
@@ -166,6 +167,11 @@ def _status(row: dict[str, Any]) -> ImportStatus:
             )
         },
         errors_csv=f"/membership/imports/{row['id']}/errors.csv" if row["rejected"] else None,
+        matches_csv=(
+            f"/membership/imports/{row['id']}/matches.csv"
+            if row["duplicates"] or row["updated"]
+            else None
+        ),
     )
 
 
@@ -212,36 +218,48 @@ async def import_events(
     )
 
 
+async def _rows_csv(
+    session: DbSession,
+    principal: Principal,
+    import_id: UUID,
+    outcomes: tuple[str, ...],
+    column: str,
+    filename: str,
+) -> StreamingResponse:
+    job = await _job(session, principal, import_id)
+    noted = await session.execute(
+        select(import_rows.c.row_number, import_rows.c.cells, import_rows.c.note)
+        .where(import_rows.c.import_id == import_id, import_rows.c.outcome.in_(outcomes))
+        .order_by(import_rows.c.row_number)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headers = list(job["headers"] or [])
+    writer.writerow(["Baris", *headers, column])
+    for number, cells, note in noted.tuples():
+        padded = list(cells) + [""] * (len(headers) - len(cells))
+        writer.writerow([number, *padded, note])
+    return StreamingResponse(
+        iter(["\ufeff" + buffer.getvalue()]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{import_id}.csv"'},
+    )
+
+
 @router.get("/{import_id}/errors.csv", summary="Baris yang ditolak, dengan kolom Kesalahan")
 async def rejected_rows(
     import_id: UUID, principal: CurrentPrincipal, session: DbSession
 ) -> StreamingResponse:
-    row = await _job(session, principal, import_id)
-    rejected = (
-        await session.execute(
-            select(
-                import_rejections.c.row_number, import_rejections.c.cells, import_rejections.c.error
-            )
-            .where(import_rejections.c.import_id == import_id)
-            .order_by(import_rejections.c.row_number)
-        )
-    ).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    headers = list(row["headers"] or [])
-    writer.writerow(["Baris", *headers, "Kesalahan"])
-    for number, cells, error in rejected:
-        writer.writerow(
-            [
-                number,
-                *(list(cells) + [""] * (len(headers) - len(cells)))[
-                    : max(len(headers), len(cells))
-                ],
-                error,
-            ]
-        )
-    return StreamingResponse(
-        iter(["\ufeff" + buffer.getvalue()]),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="ditolak-{import_id}.csv"'},
+    return await _rows_csv(session, principal, import_id, ("rejected",), "Kesalahan", "ditolak")
+
+
+@router.get(
+    "/{import_id}/matches.csv",
+    summary="Baris yang sama dengan atau memperbarui data tersimpan, dengan kolom Keterangan",
+)
+async def matched_rows(
+    import_id: UUID, principal: CurrentPrincipal, session: DbSession
+) -> StreamingResponse:
+    return await _rows_csv(
+        session, principal, import_id, ("duplicate", "update"), "Keterangan", "cocok"
     )

@@ -118,8 +118,9 @@ imports = sa.Table(
     sa.Column("finished_at", sa.DateTime(timezone=True)),
 )
 
-import_rejections = sa.Table(
-    "import_rejections",
+# Rows of an import worth a person's look: refused ones, and ones that matched stored records.
+import_rows = sa.Table(
+    "import_rows",
     metadata,
     sa.Column(
         "import_id",
@@ -129,7 +130,8 @@ import_rejections = sa.Table(
     ),
     sa.Column("row_number", sa.Integer, primary_key=True),
     sa.Column("cells", sa.JSON, nullable=False),
-    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),  # rejected | duplicate | update
+    sa.Column("note", sa.Text, nullable=False),
 )
 
 audit_log = sa.Table(

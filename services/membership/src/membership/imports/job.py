@@ -42,6 +42,9 @@ class Row:
     cells: list[str]
     values: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # For rows that matched a stored record: "duplicate" or "update", and what matched.
+    outcome: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -53,6 +56,16 @@ class Job:
     max_rows: int
     seen: dict[tuple[str, str], int] = field(default_factory=dict)  # identity -> first row
     counters: Counters = field(default_factory=Counters)
+
+    def duplicate(self, row: Row, note: str) -> None:
+        """The row says what is already stored."""
+        self.counters.duplicates += 1
+        row.outcome, row.note = "duplicate", note
+
+    def update(self, row: Row, note: str) -> None:
+        """The row changes a stored record."""
+        self.counters.updated += 1
+        row.outcome, row.note = "update", note
 
     def claim(self, row: Row, keys: list[tuple[str, str]], labels: dict[str, str]) -> bool:
         """Reject a row whose identity an earlier row of the file already had."""

@@ -41,12 +41,12 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
     for row in candidates:
         previous = stored.get(row.values["code"])
         if previous == row.values["name"]:
-            job.counters.duplicates += 1
+            job.duplicate(row, "sama dengan kecamatan tersimpan")
             continue
         if previous is None:
             job.counters.created += 1
         else:
-            job.counters.updated += 1
+            job.update(row, "memperbarui nama kecamatan")
         changed.append(row.values | {"kind": RegionKind.KECAMATAN.value})
     if changed and not job.dry_run:
         upsert = insert(region_table).values(changed)

@@ -73,7 +73,7 @@ async def _apply_one(
     )
     previous = current.get(key)
     if previous == role.value:
-        job.counters.duplicates += 1
+        job.duplicate(row, "sudah anggota dengan peran ini")
         return None
     others_lead = any(r == PENGGERAK and k[0] == key[0] and k != key for k, r in current.items())
     if previous == PENGGERAK and not others_lead:
@@ -92,5 +92,5 @@ async def _apply_one(
     if previous is None:
         job.counters.created += 1
         return MemberJoined(**ids, role=role, since=since)
-    job.counters.updated += 1
+    job.update(row, f"peran berubah dari {previous}")
     return MemberRoleChanged(**ids, previous_role=MemberRole(previous), role=role, since=since)

@@ -81,10 +81,11 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
             for f in (*STATE, "province_code", "kabkota_code")
             if row.values.get(f) and row.values[f] != stored[f]
         }
+        matched = next(IDENTITIES[f] for f in IDENTITIES if (f, row.values.get(f)) in found)
         if not differences:
-            job.counters.duplicates += 1
+            job.duplicate(row, f"sama dengan PTK tersimpan ({matched})")
             continue
-        job.counters.updated += 1
+        job.update(row, f"memperbarui PTK tersimpan ({matched}): {', '.join(sorted(differences))}")
         merged = stored | differences
         found.update({(f, merged[f]): merged for f in IDENTITIES if merged.get(f)})
         events.append(PersonUpdated.model_validate(merged | {"person_id": stored["id"]}))

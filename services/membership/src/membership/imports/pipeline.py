@@ -18,7 +18,7 @@ from kombel_runtime.service import ServiceRuntime
 from pydantic import ValidationError
 from sqlalchemy import update
 
-from membership.db.tables import import_rejections, imports
+from membership.db.tables import import_rows, imports
 from membership.imports import kecamatan, memberships, people, schools
 from membership.imports.job import Counters, ImportFailed, Job, Row
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
@@ -86,19 +86,19 @@ async def run_import(runtime: ServiceRuntime, job: Job, content: bytes) -> Count
             if events and not job.dry_run:
                 await record_events(session, runtime.source, events)
             rejected = [r for r in rows if r.error]
-            if rejected:
-                await session.execute(
-                    import_rejections.insert(),
-                    [
-                        {
-                            "import_id": job.id,
-                            "row_number": r.number,
-                            "cells": r.cells,
-                            "error": r.error,
-                        }
-                        for r in rejected
-                    ],
-                )
+            noted = [
+                {
+                    "import_id": job.id,
+                    "row_number": r.number,
+                    "cells": r.cells,
+                    "outcome": "rejected" if r.error else r.outcome,
+                    "note": r.error or r.note,
+                }
+                for r in rows
+                if r.error or r.outcome
+            ]
+            if noted:
+                await session.execute(import_rows.insert(), noted)
             job.counters.rejected += len(rejected)
             job.counters.rows_done += len(rows)
             await session.execute(

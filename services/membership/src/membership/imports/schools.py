@@ -46,9 +46,9 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
             f: row.values[f] for f in STATE if row.values.get(f) and row.values[f] != stored[f]
         }
         if not differences:
-            job.counters.duplicates += 1
+            job.duplicate(row, "sama dengan sekolah tersimpan (NPSN)")
             continue
-        job.counters.updated += 1
+        job.update(row, f"memperbarui sekolah tersimpan: {', '.join(sorted(differences))}")
         events.append(SchoolUpdated.model_validate(stored | differences))
         if not job.dry_run:
             await session.execute(
