@@ -6,14 +6,17 @@ import itertools
 import json
 import random
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from kombel_runtime.auth import Role
+from kombel_runtime.auth import Principal, Role
+from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota
-from membership.db.tables import people
+from membership.db.tables import imports, people
+from membership.imports.worker import scope_of
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -345,3 +348,48 @@ async def test_files_over_the_limits_are_refused_with_the_limit_named(
     assert result["status"] == "failed"
     assert "5001 baris" in result["error"]
     assert "5000" in result["error"]
+
+
+async def test_a_job_whose_worker_died_is_taken_up_where_it_stood(
+    platform: RunningPlatform,
+) -> None:
+
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    lines = ["Nama Lengkap,NUPTK,NPSN Sekolah"] + [
+        f"Guru {i},{digits(16)},{npsn}" for i in range(2500)
+    ]
+    import_id = uuid7()
+    async with platform.runtime("membership").sessions() as session, session.begin():
+        await session.execute(
+            imports.insert().values(
+                id=import_id,
+                kind="people",
+                dry_run=False,
+                status="running",
+                filename="mati.csv",
+                content="\n".join(lines).encode(),
+                requested_by="staf",
+                scope=scope_of(
+                    Principal(
+                        subject="staf", roles=frozenset({Role.DISTRICT_STAFF}), kabkota=kabkota
+                    )
+                ),
+                rows_total=2500,
+                rows_done=1000,
+                created=1000,
+                started_at=datetime.now(UTC) - timedelta(minutes=10),
+                heartbeat_at=datetime.now(UTC) - timedelta(minutes=5),
+            )
+        )
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+
+    async def status() -> dict[str, Any]:
+        body: dict[str, Any] = (
+            await platform.client.get(f"/membership/imports/{import_id}", headers=admin)
+        ).json()
+        return body
+
+    done = await eventually(status, lambda s: s["status"] == "succeeded", timeout_s=60)
+    assert (done["rows_done"], done["created"]) == (2500, 2500)
+    assert await people_in(platform, npsn) == 1500, "the 1,000 rows done before are not read again"

@@ -116,6 +116,7 @@ imports = sa.Table(
     ),
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
 )
 
 # Rows of an import worth a person's look: refused ones, and ones that matched stored records.

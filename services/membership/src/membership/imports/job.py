@@ -18,6 +18,10 @@ class ImportFailed(Exception):
     """The whole file is refused; the message is for people."""
 
 
+class ImportInterrupted(Exception):
+    """The service is stopping; the job goes back to the queue where it stands."""
+
+
 @dataclass
 class Counters:
     rows_done: int = 0
@@ -25,6 +29,10 @@ class Counters:
     updated: int = 0
     duplicates: int = 0
     rejected: int = 0
+
+    @classmethod
+    def of(cls, row: Any) -> "Counters":
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
     def as_row(self) -> dict[str, int]:
         return {

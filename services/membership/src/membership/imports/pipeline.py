@@ -20,7 +20,7 @@ from sqlalchemy import update
 
 from membership.db.tables import import_rows, imports
 from membership.imports import kecamatan, memberships, people, schools
-from membership.imports.job import Counters, ImportFailed, Job, Row
+from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Job, Row
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
 from membership.imports.reading import ColumnMap, UnreadableFile, map_columns, open_table
@@ -58,7 +58,11 @@ def _label(labels: dict[str, str], location: tuple[int | str, ...]) -> str:
     return labels.get(str(location[0]), str(location[0])) if location else "Baris"
 
 
-async def run_import(runtime: ServiceRuntime, job: Job, content: bytes) -> Counters:
+async def run_import(
+    runtime: ServiceRuntime, job: Job, content: bytes, stopping: asyncio.Event
+) -> Counters:
+    """Run the job from where it stands: rows already done (before a restart) are skipped,
+    and a stopping service leaves the job to be picked up again after the current chunk."""
     spec = SPECS[job.kind]
     try:
         table = await asyncio.to_thread(open_table, content)
@@ -78,8 +82,11 @@ async def run_import(runtime: ServiceRuntime, job: Job, content: bytes) -> Count
             .values(rows_total=total, headers=table.headers)
         )
     numbered: Iterator[tuple[int, list[str]]] = zip(itertools.count(2), table.rows, strict=False)
+    numbered = itertools.islice(numbered, job.counters.rows_done, None)
     started = datetime.now(UTC)
     while chunk := await asyncio.to_thread(lambda: list(itertools.islice(numbered, CHUNK_ROWS))):
+        if stopping.is_set():
+            raise ImportInterrupted
         rows = await asyncio.to_thread(validate_chunk, spec, columns, chunk)
         async with runtime.sessions() as session, session.begin():
             events = await APPLY[job.kind](session, job, rows)
@@ -102,7 +109,9 @@ async def run_import(runtime: ServiceRuntime, job: Job, content: bytes) -> Count
             job.counters.rejected += len(rejected)
             job.counters.rows_done += len(rows)
             await session.execute(
-                update(imports).where(imports.c.id == job.id).values(**job.counters.as_row())
+                update(imports)
+                .where(imports.c.id == job.id)
+                .values(**job.counters.as_row(), heartbeat_at=datetime.now(UTC))
             )
         await publish_progress(runtime, job.id, "running", total, job.counters, started)
     return job.counters

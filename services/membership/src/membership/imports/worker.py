@@ -11,7 +11,7 @@ from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 
 from membership.db.tables import imports
-from membership.imports.job import ImportFailed, Job
+from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Job
 from membership.imports.kinds import ImportKind
 from membership.imports.pipeline import run_import
 from membership.imports.progress import publish_progress
@@ -19,16 +19,24 @@ from membership.settings import MembershipSettings
 
 log = logging.getLogger(__name__)
 
+# A queued job, or a running one whose worker stopped beating (it died mid-file): the job
+# goes on from the rows it had committed.
 _CLAIM = text(
     """
-    UPDATE imports SET status = 'running', started_at = now()
+    UPDATE imports
+    SET status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now()
     WHERE id = (
-        SELECT id FROM imports WHERE status = 'queued' ORDER BY created_at
+        SELECT id FROM imports
+        WHERE status = 'queued'
+           OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale_s))
+        ORDER BY created_at
         LIMIT 1 FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, kind, dry_run, scope, content, started_at
+    RETURNING id, kind, dry_run, scope, content, started_at,
+              rows_done, created, updated, duplicates, rejected
     """
 )
+STALE_AFTER_S = 120
 
 
 def principal_of(scope: dict[str, Any]) -> Principal:
@@ -58,7 +66,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
     max_rows = settings.import_max_rows if isinstance(settings, MembershipSettings) else 200_000
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
-            claimed = (await session.execute(_CLAIM)).mappings().first()
+            claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
             await sleep_unless_stopped(stopping, 0.3)
             continue
@@ -68,10 +76,17 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
             dry_run=claimed["dry_run"],
             principal=principal_of(claimed["scope"]),
             max_rows=max_rows,
+            counters=Counters.of(claimed),
         )
         status, error = "succeeded", None
         try:
-            await run_import(runtime, job, claimed["content"])
+            await run_import(runtime, job, claimed["content"], stopping)
+        except ImportInterrupted:
+            async with runtime.sessions() as session, session.begin():
+                await session.execute(
+                    update(imports).where(imports.c.id == job.id).values(status="queued")
+                )
+            return
         except ImportFailed as failure:
             status, error = "failed", str(failure)
         except Exception as failure:
