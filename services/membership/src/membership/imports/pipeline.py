@@ -16,7 +16,7 @@ from kombel_runtime.errors import validation_message
 from kombel_runtime.outbox import record_events
 from kombel_runtime.service import ServiceRuntime
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from membership.db.tables import import_rows, imports
 from membership.imports import kecamatan, memberships, people, schools
@@ -89,6 +89,9 @@ async def run_import(
             raise ImportInterrupted
         rows = await asyncio.to_thread(validate_chunk, spec, columns, chunk)
         async with runtime.sessions() as session, session.begin():
+            # Matching sends arrays; a cached generic plan cannot see their size and would scan
+            # the whole table once it is large, so every chunk is planned for its own arrays.
+            await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             events = await APPLY[job.kind](session, job, rows)
             if events and not job.dry_run:
                 await record_events(session, runtime.source, events)
