@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import yaml
 from kombel_runtime.platform import service_definitions
+from kombel_runtime.testing.harness import RunningPlatform
 
 ROOT = Path(__file__).parent.parent
 SERVICES = [d.name for d in service_definitions()]
@@ -54,3 +55,16 @@ def test_compose_and_the_gateway_serve_every_service_under_its_prefix(service: s
     )
     dockerfile = (ROOT / f"services/{service}/Dockerfile").read_text()
     assert f'"{service}.app:create_app"' in dockerfile
+
+
+@pytest.mark.infra
+@pytest.mark.parametrize("service", SERVICES)
+async def test_docs_pages_need_no_cdn(platform: RunningPlatform, service: str) -> None:
+    page = await platform.client.get(f"/{service}/docs")
+    assert page.status_code == 200
+    assert "cdn.jsdelivr" not in page.text
+    assert f"/{service}/docs-assets/swagger-ui-bundle.js" in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert (await platform.client.get(f"/{service}/docs-assets/{asset}")).status_code == 200
+    schema = (await platform.client.get(f"/{service}/openapi.json")).json()
+    assert all(path.startswith(f"/{service}/") for path in schema["paths"])

@@ -18,6 +18,7 @@ import redis.asyncio as redis
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from kombel_events import Topic
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.metrics import Observation
@@ -267,13 +268,17 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
             await runtime.stop()
 
     prefix = f"/{definition.name}"
-    app = FastAPI(
+    # The docs page serves Swagger UI from the package, not a CDN: offices on a closed or
+    # slow network still get it.
+    app = FastAPIOffline(
         title=definition.title,
         description=definition.description,
         version="0.1.0",
         docs_url=f"{prefix}/docs",
         redoc_url=None,
         openapi_url=f"{prefix}/openapi.json",
+        swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
+        static_url=f"{prefix}/docs-assets",
         lifespan=lifespan,
     )
     app.state.runtime = runtime
