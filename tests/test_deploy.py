@@ -68,3 +68,5 @@ async def test_docs_pages_need_no_cdn(platform: RunningPlatform, service: str) -
         assert (await platform.client.get(f"/{service}/docs-assets/{asset}")).status_code == 200
     schema = (await platform.client.get(f"/{service}/openapi.json")).json()
     assert all(path.startswith(f"/{service}/") for path in schema["paths"])
+    if service in ("membership", "reporting"):
+        assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
