@@ -25,7 +25,7 @@ from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
 from membership.imports.reading import ColumnMap, UnreadableFile, map_columns, open_table
 
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 5000
 
 APPLY = {
     ImportKind.PEOPLE: people.apply,
