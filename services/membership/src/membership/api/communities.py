@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 from sqlalchemy import and_, false, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.api.people import audit
 from membership.api.scope import not_found
 from membership.db import records
+from membership.db.audit import audit
 from membership.db.tables import communities, memberships, people
 from membership.domain.communities import (
     MeetingTimes,

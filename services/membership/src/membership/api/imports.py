@@ -16,8 +16,8 @@ from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from membership.api.people import audit
 from membership.api.scope import STAFF, not_found
+from membership.db.audit import audit
 from membership.db.tables import import_rows, imports
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind

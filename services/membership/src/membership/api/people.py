@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import can_see, not_found, require_manager_of_school, visible
 from membership.db import records
+from membership.db.audit import audit
 from membership.db.tables import audit_log, memberships, people
 from membership.domain.drafts import PersonDraft
 
@@ -72,17 +73,6 @@ def _state_event(
     row: dict[str, Any], kind: type[PersonRegistered] | type[PersonUpdated]
 ) -> PersonRegistered | PersonUpdated:
     return kind.model_validate({"person_id": row["id"], **{f: row[f] for f in _STATE_FIELDS}})
-
-
-async def audit(
-    session: AsyncSession, principal: Principal, action: str, subject: str | None, **detail: Any
-) -> None:
-    """Bulk reads, exports and changes of personal data leave a trace (UU PDP)."""
-    await session.execute(
-        audit_log.insert().values(
-            actor=principal.subject, action=action, subject=subject, detail=detail or None
-        )
-    )
 
 
 async def _school_for(session: AsyncSession, principal: Principal, npsn: str) -> dict[str, Any]:
