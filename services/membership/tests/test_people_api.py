@@ -258,3 +258,50 @@ async def test_idempotency_key_replays_the_first_answer(platform: RunningPlatfor
     )
     assert reused.status_code == 422
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
+
+
+async def test_schools_are_seen_and_changed_within_scope_only(platform: RunningPlatform) -> None:
+    province, (mine, theirs, *_) = fresh_province()
+    here, there = await school(platform, mine), await school(platform, theirs)
+    district = platform.auth(Role.DISTRICT_STAFF, kabkota=mine)
+    listed = (
+        await platform.client.get(
+            "/membership/schools", params={"province": province}, headers=district
+        )
+    ).json()
+    assert [s["npsn"] for s in listed["items"]] == [here]
+    assert (
+        await platform.client.get(f"/membership/schools/{there}", headers=district)
+    ).status_code == 404
+    changed = await platform.client.patch(
+        f"/membership/schools/{there}", json={"name": "Diubah"}, headers=district
+    )
+    assert changed.status_code == 404
+    renamed = await platform.client.patch(
+        f"/membership/schools/{here}", json={"name": "SD Negeri Teladan"}, headers=district
+    )
+    assert renamed.json()["name"] == "SD Negeri Teladan"
+
+    head = platform.auth(Role.PRINCIPAL, npsn=here)
+    assert [
+        s["npsn"]
+        for s in (await platform.client.get("/membership/schools", headers=head)).json()["items"]
+    ] == [here]
+    refused = await platform.client.patch(
+        f"/membership/schools/{here}", json={"name": "Lain"}, headers=head
+    )
+    assert refused.status_code == 403
+    async with platform.runtime("membership").sessions() as session:
+        types = (
+            (
+                await session.execute(
+                    select(outbox.c.event_type).where(outbox.c.key == here).order_by(outbox.c.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert types == [
+        "kombel.membership.school.registered.v1",
+        "kombel.membership.school.updated.v1",
+    ]
