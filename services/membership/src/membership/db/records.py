@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Update, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.tables import memberships, people, schools
@@ -58,11 +58,9 @@ async def current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID,
     return dict(rows.tuples().all())
 
 
-async def end_membership(
-    session: AsyncSession, community_id: UUID, person_id: UUID, day: date
-) -> None:
+def ending_membership(community_id: UUID, person_id: UUID, day: date) -> Update:
     """Close the current membership (its role) on `day`; the row stays as history."""
-    await session.execute(
+    return (
         update(memberships)
         .where(
             memberships.c.community_id == community_id,
@@ -71,6 +69,12 @@ async def end_membership(
         )
         .values(ended_on=day)
     )
+
+
+async def end_membership(
+    session: AsyncSession, community_id: UUID, person_id: UUID, day: date
+) -> None:
+    await session.execute(ending_membership(community_id, person_id, day))
 
 
 async def count(session: AsyncSession, query: Any) -> int:

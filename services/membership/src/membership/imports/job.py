@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from kombel_events import IntegrationEvent
 from kombel_runtime.auth import Principal
-from sqlalchemy import BindParameter, Text, bindparam
+from sqlalchemy import BindParameter, Executable, Text, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +34,10 @@ class Counters:
     @classmethod
     def of(cls, row: Any) -> "Counters":
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+    def add(self, other: "Counters") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_row(self) -> dict[str, int]:
         return {
@@ -63,17 +68,10 @@ class Job:
     principal: Principal
     max_rows: int
     seen: dict[tuple[str, str], int] = field(default_factory=dict)  # identity -> first row
-    counters: Counters = field(default_factory=Counters)
-
-    def duplicate(self, row: Row, note: str) -> None:
-        """The row says what is already stored."""
-        self.counters.duplicates += 1
-        row.outcome, row.note = "duplicate", note
-
-    def update(self, row: Row, note: str) -> None:
-        """The row changes a stored record."""
-        self.counters.updated += 1
-        row.outcome, row.note = "update", note
+    counters: Counters = field(default_factory=Counters)  # as committed
+    # What earlier chunks decided, which the database may not show yet: chunk N+1 is decided
+    # while chunk N is still being written.
+    decided: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def claim(self, row: Row, keys: list[tuple[str, str]], labels: dict[str, str]) -> bool:
         """Reject a row whose identity an earlier row of the file already had."""
@@ -85,6 +83,38 @@ class Job:
         for key in keys:
             self.seen[key] = row.number
         return True
+
+
+@dataclass
+class Chunk:
+    """One chunk's decisions, written later in one transaction (or not at all in a dry run)."""
+
+    rows: list[Row]
+    counters: Counters = field(default_factory=Counters)
+    copies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    statements: list[Executable] = field(default_factory=list)
+    events: list[IntegrationEvent] = field(default_factory=list)
+
+    def create(self, table: str, record: dict[str, Any], event: IntegrationEvent | None) -> None:
+        self.counters.created += 1
+        self.copies.setdefault(table, []).append(record)
+        if event is not None:
+            self.events.append(event)
+
+    def duplicate(self, row: Row, note: str) -> None:
+        """The row says what is already stored."""
+        self.counters.duplicates += 1
+        row.outcome, row.note = "duplicate", note
+
+    def update(
+        self, row: Row, note: str, event: IntegrationEvent | None, *statements: Executable
+    ) -> None:
+        """The row changes a stored record."""
+        self.counters.updated += 1
+        row.outcome, row.note = "update", note
+        self.statements.extend(statements)
+        if event is not None:
+            self.events.append(event)
 
 
 def texts(values: Iterable[str]) -> BindParameter[Any]:

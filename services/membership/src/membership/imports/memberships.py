@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from kombel_events import IntegrationEvent
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db import records
 from membership.db.tables import communities, memberships
 from membership.domain.communities import can_manage_community
-from membership.imports.job import Job, Row, uuids
+from membership.imports.job import Chunk, Job, Row, uuids
 from membership.imports.people import existing_people, match
 
 PENGGERAK = MemberRole.PENGGERAK.value
 
 
-async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[IntegrationEvent]:
-    valid = [r for r in rows if not r.error]
+async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
+    valid = [r for r in chunk.rows if not r.error]
     found = await existing_people(session, valid)
     ids = list({r.values["community_id"] for r in valid})
     known = {
@@ -39,7 +38,8 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
             )
         ).mappings()
     }
-    events: list[IntegrationEvent] = []
+    # Roles decided by earlier chunks of this file, which may not be committed yet.
+    current |= {key[1:]: role for key, role in job.decided.items() if key[0] == "member"}
     for row in valid:
         community = known.get(row.values["community_id"])
         person = match(found, row)
@@ -52,20 +52,17 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
         elif job.claim(
             row, [("member", f"{community['id']}:{person['id']}")], {"member": "Anggota"}
         ):
-            event = await _apply_one(session, job, row, community, person, current)
-            if event is not None:
-                events.append(event)
-    return events
+            _decide(job, chunk, row, community, person, current)
 
 
-async def _apply_one(
-    session: AsyncSession,
+def _decide(
     job: Job,
+    chunk: Chunk,
     row: Row,
     community: dict[str, Any],
     person: dict[str, Any],
     current: dict[tuple[str, UUID], str],
-) -> IntegrationEvent | None:
+) -> None:
     key = (str(community["id"]), person["id"])
     role = MemberRole(row.values["role"])
     since = (
@@ -73,24 +70,22 @@ async def _apply_one(
     )
     previous = current.get(key)
     if previous == role.value:
-        job.duplicate(row, "sudah anggota dengan peran ini")
-        return None
+        chunk.duplicate(row, "sudah anggota dengan peran ini")
+        return
     others_lead = any(r == PENGGERAK and k[0] == key[0] and k != key for k, r in current.items())
     if previous == PENGGERAK and not others_lead:
         row.error = "Peran: komunitas harus tetap punya penggerak"
-        return None
-    current[key] = role.value
+        return
+    current[key] = job.decided[("member", *key)] = role.value
     ids = {"community_id": community["id"], "person_id": person["id"]}
-    if not job.dry_run:
-        if previous is not None:
-            await records.end_membership(session, community["id"], person["id"], since)
-        await session.execute(
-            memberships.insert().values(
-                **ids, role=role.value, started_on=since, recorded_by=job.principal.subject
-            )
-        )
+    record = ids | {"role": role.value, "started_on": since, "recorded_by": job.principal.subject}
     if previous is None:
-        job.counters.created += 1
-        return MemberJoined(**ids, role=role, since=since)
-    job.update(row, f"peran berubah dari {previous}")
-    return MemberRoleChanged(**ids, previous_role=MemberRole(previous), role=role, since=since)
+        chunk.create("memberships", record, MemberJoined(**ids, role=role, since=since))
+        return
+    chunk.update(
+        row,
+        f"peran berubah dari {previous}",
+        MemberRoleChanged(**ids, previous_role=MemberRole(previous), role=role, since=since),
+        records.ending_membership(community["id"], person["id"], since),
+        memberships.insert().values(**record),
+    )

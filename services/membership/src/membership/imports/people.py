@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from kombel_events import IntegrationEvent
 from kombel_events.membership import PersonRegistered, PersonUpdated
 from kombel_runtime.ids import uuid7
 from sqlalchemy import any_, or_, select, update
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import can_see
 from membership.db.tables import people, schools
-from membership.imports.job import Job, Row, copy_records, texts
+from membership.imports.job import Chunk, Job, Row, texts
 
 IDENTITIES = {"nuptk": "NUPTK", "email": "Email", "phone": "No. HP/WA"}
 STATE = ("full_name", "nuptk", "nip", "email", "phone", "position", "school_npsn")
@@ -42,8 +41,8 @@ def match(found: dict[tuple[str, str], dict[str, Any]], row: Row) -> dict[str, A
     )
 
 
-async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[IntegrationEvent]:
-    valid = [r for r in rows if not r.error]
+async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
+    valid = [r for r in chunk.rows if not r.error]
     npsns = {r.values["school_npsn"] for r in valid}
     known = {
         s["npsn"]: s
@@ -67,15 +66,14 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
             }
             candidates.append(row)
     found = await existing_people(session, candidates)
-    new: list[dict[str, Any]] = []
-    events: list[IntegrationEvent] = []
     for row in candidates:
         stored = match(found, row)
         if stored is None:
             record = row.values | {"id": uuid7()}
-            new.append(record)
-            events.append(PersonRegistered.model_validate(record | {"person_id": record["id"]}))
+            event = PersonRegistered.model_validate(record | {"person_id": record["id"]})
+            chunk.create("people", record, event)
             continue
+        stored = job.decided.get(("person", stored["id"]), stored)
         differences = {
             f: row.values[f]
             for f in (*STATE, "province_code", "kabkota_code")
@@ -83,19 +81,16 @@ async def apply(session: AsyncSession, job: Job, rows: list[Row]) -> list[Integr
         }
         matched = next(IDENTITIES[f] for f in IDENTITIES if (f, row.values.get(f)) in found)
         if not differences:
-            job.duplicate(row, f"sama dengan PTK tersimpan ({matched})")
+            chunk.duplicate(row, f"sama dengan PTK tersimpan ({matched})")
             continue
-        job.update(row, f"memperbarui PTK tersimpan ({matched}): {', '.join(sorted(differences))}")
         merged = stored | differences
+        job.decided[("person", stored["id"])] = merged
         found.update({(f, merged[f]): merged for f in IDENTITIES if merged.get(f)})
-        events.append(PersonUpdated.model_validate(merged | {"person_id": stored["id"]}))
-        if not job.dry_run:
-            await session.execute(
-                update(people)
-                .where(people.c.id == stored["id"])
-                .values(**differences, updated_at=datetime.now(UTC))
-            )
-    job.counters.created += len(new)
-    if new and not job.dry_run:
-        await copy_records(session, "people", new)
-    return events
+        chunk.update(
+            row,
+            f"memperbarui PTK tersimpan ({matched}): {', '.join(sorted(differences))}",
+            PersonUpdated.model_validate(merged | {"person_id": stored["id"]}),
+            update(people)
+            .where(people.c.id == stored["id"])
+            .values(**differences, updated_at=datetime.now(UTC)),
+        )

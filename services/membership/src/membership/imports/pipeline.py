@@ -20,7 +20,15 @@ from sqlalchemy import text, update
 
 from membership.db.tables import import_rows, imports
 from membership.imports import kecamatan, memberships, people, schools
-from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Job, Row
+from membership.imports.job import (
+    Chunk,
+    Counters,
+    ImportFailed,
+    ImportInterrupted,
+    Job,
+    Row,
+    copy_records,
+)
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
 from membership.imports.reading import ColumnMap, UnreadableFile, map_columns, open_table
@@ -84,40 +92,74 @@ async def run_import(
     numbered: Iterator[tuple[int, list[str]]] = zip(itertools.count(2), table.rows, strict=False)
     numbered = itertools.islice(numbered, job.counters.rows_done, None)
     started = datetime.now(UTC)
-    while chunk := await asyncio.to_thread(lambda: list(itertools.islice(numbered, CHUNK_ROWS))):
-        if stopping.is_set():
-            raise ImportInterrupted
-        rows = await asyncio.to_thread(validate_chunk, spec, columns, chunk)
-        async with runtime.sessions() as session, session.begin():
-            # Matching sends arrays; a cached generic plan cannot see their size and would scan
-            # the whole table once it is large, so every chunk is planned for its own arrays.
-            await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            events = await APPLY[job.kind](session, job, rows)
-            if events and not job.dry_run:
-                await record_events(session, runtime.source, events)
-            rejected = [r for r in rows if r.error]
-            noted = [
-                {
-                    "import_id": job.id,
-                    "row_number": r.number,
-                    "cells": r.cells,
-                    "outcome": "rejected" if r.error else r.outcome,
-                    "note": r.error or r.note,
-                }
-                for r in rows
-                if r.error or r.outcome
-            ]
-            if noted:
-                await session.execute(import_rows.insert(), noted)
-            job.counters.rejected += len(rejected)
-            job.counters.rows_done += len(rows)
-            await session.execute(
-                update(imports)
-                .where(imports.c.id == job.id)
-                .values(**job.counters.as_row(), heartbeat_at=datetime.now(UTC))
-            )
-        await publish_progress(runtime, job.id, "running", total, job.counters, started)
+
+    def next_rows() -> list[Row]:
+        return validate_chunk(spec, columns, list(itertools.islice(numbered, CHUNK_ROWS)))
+
+    # Chunk N+1 is decided (read, validated, matched) while chunk N is written.
+    writing: asyncio.Future[None] | None = None
+    try:
+        while rows := await asyncio.to_thread(next_rows):
+            chunk = await _decide(runtime, job, rows)
+            if writing is not None:
+                await writing
+            if stopping.is_set():
+                raise ImportInterrupted
+            writing = asyncio.ensure_future(_write(runtime, job, chunk, total, started))
+        if writing is not None:
+            await writing
+    finally:
+        if writing is not None and not writing.done():
+            writing.cancel()
     return job.counters
+
+
+async def _decide(runtime: ServiceRuntime, job: Job, rows: list[Row]) -> Chunk:
+    chunk = Chunk(rows)
+    async with runtime.sessions() as session, session.begin():
+        # Matching sends arrays; a cached generic plan cannot see their size and would scan
+        # the whole table once it is large, so every chunk is planned for its own arrays.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        await APPLY[job.kind](session, job, chunk)
+    chunk.counters.rejected = sum(1 for r in rows if r.error)
+    chunk.counters.rows_done = len(rows)
+    return chunk
+
+
+async def _write(
+    runtime: ServiceRuntime, job: Job, chunk: Chunk, total: int, started: datetime
+) -> None:
+    """The chunk's records, events, noted rows and counters, in one transaction."""
+    noted = [
+        {
+            "import_id": job.id,
+            "row_number": r.number,
+            "cells": r.cells,
+            "outcome": "rejected" if r.error else r.outcome,
+            "note": r.error or r.note,
+        }
+        for r in chunk.rows
+        if r.error or r.outcome
+    ]
+    async with runtime.sessions() as session, session.begin():
+        if not job.dry_run:
+            for table, records in chunk.copies.items():
+                await copy_records(session, table, records)
+            for statement in chunk.statements:
+                await session.execute(statement)
+            if chunk.events:
+                await record_events(session, runtime.source, chunk.events)
+        if noted:
+            await session.execute(import_rows.insert(), noted)
+        counters = Counters.of(job.counters.as_row())
+        counters.add(chunk.counters)
+        await session.execute(
+            update(imports)
+            .where(imports.c.id == job.id)
+            .values(**counters.as_row(), heartbeat_at=datetime.now(UTC))
+        )
+    job.counters = counters
+    await publish_progress(runtime, job.id, "running", total, job.counters, started)
 
 
 def _count_rows(content: bytes) -> int:
