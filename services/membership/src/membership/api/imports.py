@@ -22,7 +22,7 @@ from membership.db.tables import import_rows, imports
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
-from membership.imports.worker import scope_of
+from membership.imports.worker import scope_of, wake_import_workers
 from membership.settings import MembershipSettings
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -128,6 +128,7 @@ async def upload(
         await audit(
             session, principal, f"import.{kind.value}.uploaded", str(import_id), dry_run=dry_run
         )
+    await wake_import_workers(runtime)
     base = f"/membership/imports/{import_id}"
     return ImportAccepted(id=import_id, status="queued", progress=base, events=f"{base}/events")
 

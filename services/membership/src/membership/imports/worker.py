@@ -61,6 +61,22 @@ def scope_of(principal: Principal) -> dict[str, Any]:
     }
 
 
+WAKE_KEY = "membership:imports:wake"
+
+
+async def wake_import_workers(runtime: ServiceRuntime) -> None:
+    """Tell a waiting worker (of any replica) that a job is queued."""
+    await runtime.redis.rpush(WAKE_KEY, "1")
+
+
+async def _wait_for_work(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
+    """Until an upload wakes us, or a few seconds pass (jobs of dead workers, lost wake-ups)."""
+    try:
+        await runtime.redis.blpop([WAKE_KEY], timeout=2)  # type: ignore[misc]
+    except Exception:
+        await sleep_unless_stopped(stopping, 1.0)
+
+
 async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
     settings = runtime.settings
     max_rows = settings.import_max_rows if isinstance(settings, MembershipSettings) else 200_000
@@ -68,7 +84,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
         async with runtime.sessions() as session, session.begin():
             claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
-            await sleep_unless_stopped(stopping, 0.3)
+            await _wait_for_work(runtime, stopping)
             continue
         job = Job(
             id=claimed["id"],
