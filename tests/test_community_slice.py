@@ -107,6 +107,11 @@ async def test_a_registered_community_is_listed_by_reporting_in_the_same_trace(
     assert any(link.context.trace_id == request.context.trace_id for link in publish.links)
     assert process.resource.attributes["service.name"] == "reporting"
 
+    published = await platform.client.get("/membership/metrics")
+    assert "kombel_relay_events_published_total" in published.text
+    handled = (await platform.client.get("/reporting/metrics")).text
+    assert 'kombel_consumer_events_handled_total{consumer="reporting.communities"' in handled
+
 
 async def _record_of(platform: RunningPlatform, community_id: str) -> Any:
     records = await platform.read_topic(MEMBERSHIP_COMMUNITIES.name)
@@ -180,6 +185,8 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_event_is_processed(
     assert "kabkota_code" in letter.error
     assert "budi@example.com" not in letter.error
     assert not letter.replayed
+    metrics = (await platform.client.get("/reporting/metrics")).text
+    assert 'kombel_consumer_events_dead_lettered_total{consumer="reporting.communities"' in metrics
 
     assert await replay_dead_letters(platform.kafka_bootstrap, dead_letter_topic) >= 1
     # Replayed, the event reaches the consumer again, still fails, and is dead-lettered anew.

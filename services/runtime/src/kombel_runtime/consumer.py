@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from kombel_events import IntegrationEvent, Topic
 from opentelemetry import trace
+from opentelemetry.metrics import Meter
 from opentelemetry.propagate import extract
 from opentelemetry.trace import Span, SpanKind
 from pydantic import ValidationError
@@ -99,6 +100,7 @@ class ConsumerRunner:
         sessions: async_sessionmaker[AsyncSession],
         subscriptions: Sequence[Subscription],
         tracer: trace.Tracer,
+        meter: Meter,
         max_attempts: int = 4,
         retry_base_s: float = 0.2,
     ) -> None:
@@ -110,8 +112,14 @@ class ConsumerRunner:
         self._tracer = tracer
         self._max_attempts = max_attempts
         self._retry_base_s = retry_base_s
-        self.handled_total = 0
-        self.dead_lettered_total = 0
+        self._handled = meter.create_counter(
+            "kombel.consumer.events_handled", unit="{event}", description="Events applied once"
+        )
+        self._dead_lettered = meter.create_counter(
+            "kombel.consumer.events_dead_lettered",
+            unit="{event}",
+            description="Events sent to a dead-letter topic",
+        )
 
     @property
     def assigned(self) -> bool:
@@ -206,7 +214,7 @@ class ConsumerRunner:
                 run.append(item)
             if run:
                 await self._call(session, run)
-        self.handled_total += handled
+        self._handled.add(handled, {"consumer": self.name})
 
     async def _call(self, session: AsyncSession, run: list[_Item]) -> None:
         await run[0].subscription.handler(session, [item.received() for item in run])
@@ -268,7 +276,7 @@ class ConsumerRunner:
                 topic.name, value=record.value, key=record.key, headers=headers
             )
         )
-        self.dead_lettered_total += 1
+        self._dead_lettered.add(1, {"consumer": self.name})
         log.error(
             "event sent to the dead-letter topic",
             extra={

@@ -18,6 +18,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from opentelemetry import trace
+from opentelemetry.metrics import Meter
 from opentelemetry.propagate import extract
 from opentelemetry.trace import Link, SpanContext, SpanKind
 from sqlalchemy import text
@@ -64,6 +65,7 @@ class OutboxRelay:
         listen_dsn: str,
         producer: AIOKafkaProducer,
         tracer: trace.Tracer,
+        meter: Meter,
         batch_size: int = 1000,
         poll_interval_s: float = 1.0,
         retry_base_s: float = 0.2,
@@ -76,7 +78,9 @@ class OutboxRelay:
         self._poll_interval_s = poll_interval_s
         self._retry_base_s = retry_base_s
         self._wake = asyncio.Event()
-        self.published_total = 0
+        self._published = meter.create_counter(
+            "kombel.relay.events_published", unit="{event}", description="Outbox rows published"
+        )
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Publish until `stopping` is set; the batch in flight is finished first."""
@@ -113,7 +117,7 @@ class OutboxRelay:
                 return 0
             await self._publish(rows)
             await raw.execute(_MARK_PUBLISHED, [row["id"] for row in rows])
-        self.published_total += len(rows)
+        self._published.add(len(rows))
         return len(rows)
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:

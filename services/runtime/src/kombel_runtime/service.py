@@ -118,6 +118,7 @@ class ServiceRuntime:
                 listen_dsn=asyncpg_dsn(self.settings.database_url),
                 producer=self._producer,
                 tracer=self.telemetry.tracer,
+                meter=self.telemetry.meter,
                 batch_size=self.settings.relay_batch_size,
                 poll_interval_s=self.settings.relay_poll_interval_s,
             )
@@ -166,6 +167,7 @@ class ServiceRuntime:
                 sessions=self.sessions,
                 subscriptions=spec.subscriptions,
                 tracer=self.telemetry.tracer,
+                meter=self.telemetry.meter,
                 max_attempts=self.settings.consumer_max_attempts,
                 retry_base_s=self.settings.consumer_retry_base_s,
             )
