@@ -1,12 +1,14 @@
 """Reading and writing schools and people; each write records its event in the outbox."""
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Update, func, or_, select, update
+from sqlalchemy import Update, any_, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db.parameters import texts
 from membership.db.tables import memberships, people, schools
 
 PERSON_IDENTITIES = ("nuptk", "email", "phone")
@@ -27,25 +29,49 @@ async def person(
     return dict(row) if row else None
 
 
-async def duplicate_of(
-    session: AsyncSession, values: dict[str, Any], *, excluding: UUID | None = None
-) -> tuple[UUID, str] | None:
-    """The active person these values belong to, matched by NUPTK, then email, then phone."""
-    wanted = {field: values.get(field) for field in PERSON_IDENTITIES if values.get(field)}
-    if not wanted:
-        return None
-    query = select(people.c.id, *(people.c[f] for f in PERSON_IDENTITIES)).where(
-        people.c.status == "active",
-        or_(*(people.c[field] == value for field, value in wanted.items())),
+People = dict[tuple[str, str], dict[str, Any]]
+
+
+async def people_holding(
+    session: AsyncSession, candidates: Iterable[Mapping[str, Any]], *, excluding: UUID | None = None
+) -> People:
+    """Active people holding any identity (NUPTK, email, phone) of the candidates, by
+    (field, value): one query for a single request or a whole import chunk."""
+    wanted = {f: [c[f] for c in candidates if c.get(f)] for f in PERSON_IDENTITIES}
+    if not any(wanted.values()):
+        return {}
+    # The status is written into the SQL, not bound: the unique indexes are partial on
+    # status = 'active', and a cached generic plan can use them only if it sees the literal.
+    query = select(people).where(
+        people.c.status == literal_column("'active'"),
+        or_(*(people.c[f] == any_(texts(values)) for f, values in wanted.items() if values)),
     )
     if excluding is not None:
         query = query.where(people.c.id != excluding)
-    rows = (await session.execute(query)).mappings().all()
-    for field in PERSON_IDENTITIES:
-        for row in rows:
-            if field in wanted and row[field] == wanted[field]:
-                return row["id"], field
+    found: People = {}
+    for record in (await session.execute(query)).mappings():
+        for f in PERSON_IDENTITIES:
+            if record[f]:
+                found[(f, record[f])] = dict(record)
+    return found
+
+
+def holder(found: People, values: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The person the values belong to, matched by NUPTK, then email, then phone, and the
+    field that matched."""
+    for f in PERSON_IDENTITIES:
+        record = found.get((f, values.get(f)))  # type: ignore[arg-type]
+        if record is not None:
+            return record, f
     return None
+
+
+async def duplicate_of(
+    session: AsyncSession, values: dict[str, Any], *, excluding: UUID | None = None
+) -> tuple[UUID, str] | None:
+    """The active person these values belong to, and the field that matched."""
+    hit = holder(await people_holding(session, [values], excluding=excluding), values)
+    return (hit[0]["id"], hit[1]) if hit else None
 
 
 async def current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, str]:

@@ -1,15 +1,12 @@
 """An import job's state while it runs, and the pieces every import kind shares."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from kombel_events import IntegrationEvent
 from kombel_runtime.auth import Principal
-from sqlalchemy import BindParameter, Executable, Text, bindparam
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.imports.kinds import ImportKind
@@ -115,15 +112,6 @@ class Chunk:
         self.statements.extend(statements)
         if event is not None:
             self.events.append(event)
-
-
-def texts(values: Iterable[str]) -> BindParameter[Any]:
-    """One array parameter for `= ANY(…)`, not a thousand bound values."""
-    return bindparam(None, list(values), type_=ARRAY(Text))
-
-
-def uuids(values: Iterable[Any]) -> BindParameter[Any]:
-    return bindparam(None, [UUID(str(v)) for v in values], type_=ARRAY(PG_UUID(as_uuid=True)))
 
 
 async def copy_records(session: AsyncSession, table: str, records: list[dict[str, Any]]) -> None:

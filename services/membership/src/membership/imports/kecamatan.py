@@ -4,8 +4,9 @@ from kombel_events.regions import RegionKind, regions
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db.parameters import texts
 from membership.db.tables import regions as region_table
-from membership.imports.job import Chunk, Job, texts
+from membership.imports.job import Chunk, Job
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:

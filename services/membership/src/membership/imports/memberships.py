@@ -10,17 +10,17 @@ from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
+from membership.db.parameters import uuids
 from membership.db.tables import communities, memberships
 from membership.domain.communities import can_manage_community
-from membership.imports.job import Chunk, Job, Row, uuids
-from membership.imports.people import existing_people, match
+from membership.imports.job import Chunk, Job, Row
 
 PENGGERAK = MemberRole.PENGGERAK.value
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
     valid = [r for r in chunk.rows if not r.error]
-    found = await existing_people(session, valid)
+    found = await records.people_holding(session, [r.values for r in valid])
     ids = list({r.values["community_id"] for r in valid})
     known = {
         str(c["id"]): dict(c)
@@ -42,7 +42,8 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
     current |= {key[1:]: role for key, role in job.decided.items() if key[0] == "member"}
     for row in valid:
         community = known.get(row.values["community_id"])
-        person = match(found, row)
+        hit = records.holder(found, row.values)
+        person = hit[0] if hit else None
         if community is None or not can_manage_community(job.principal, community):
             row.error = "ID Komunitas: tidak ditemukan atau di luar wilayah kewenangan Anda"
         elif community["status"] != "active":

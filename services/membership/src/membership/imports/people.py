@@ -1,44 +1,20 @@
 """Importing people (PTK): matched by NUPTK, then email, then phone."""
 
 from datetime import UTC, datetime
-from typing import Any
 
 from kombel_events.membership import PersonRegistered, PersonUpdated
 from kombel_runtime.ids import uuid7
-from sqlalchemy import any_, or_, select, update
+from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import can_see
+from membership.db import records
+from membership.db.parameters import texts
 from membership.db.tables import people, schools
-from membership.imports.job import Chunk, Job, Row, texts
+from membership.imports.job import Chunk, Job
 
 IDENTITIES = {"nuptk": "NUPTK", "email": "Email", "phone": "No. HP/WA"}
 STATE = ("full_name", "nuptk", "nip", "email", "phone", "position", "school_npsn")
-
-
-async def existing_people(
-    session: AsyncSession, rows: list[Row]
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Active people holding any identity of the rows, by (field, value)."""
-    wanted = {f: [r.values[f] for r in rows if r.values.get(f)] for f in IDENTITIES}
-    if not any(wanted.values()):
-        return {}
-    query = select(people).where(
-        people.c.status == "active",
-        or_(*(people.c[f] == any_(texts(values)) for f, values in wanted.items() if values)),
-    )
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for record in (await session.execute(query)).mappings():
-        for f in IDENTITIES:
-            if record[f]:
-                found[(f, record[f])] = dict(record)
-    return found
-
-
-def match(found: dict[tuple[str, str], dict[str, Any]], row: Row) -> dict[str, Any] | None:
-    return next(
-        (found[(f, row.values[f])] for f in IDENTITIES if (f, row.values.get(f)) in found), None
-    )
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -65,21 +41,22 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
                 "kabkota_code": school["kabkota_code"],
             }
             candidates.append(row)
-    found = await existing_people(session, candidates)
+    found = await records.people_holding(session, [r.values for r in candidates])
     for row in candidates:
-        stored = match(found, row)
-        if stored is None:
+        hit = records.holder(found, row.values)
+        if hit is None:
             record = row.values | {"id": uuid7()}
             event = PersonRegistered.model_validate(record | {"person_id": record["id"]})
             chunk.create("people", record, event)
             continue
+        stored, matched_on = hit
         stored = job.decided.get(("person", stored["id"]), stored)
         differences = {
             f: row.values[f]
             for f in (*STATE, "province_code", "kabkota_code")
             if row.values.get(f) and row.values[f] != stored[f]
         }
-        matched = next(IDENTITIES[f] for f in IDENTITIES if (f, row.values.get(f)) in found)
+        matched = IDENTITIES[matched_on]
         if not differences:
             chunk.duplicate(row, f"sama dengan PTK tersimpan ({matched})")
             continue

@@ -7,8 +7,9 @@ from kombel_events.regions import regions
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db.parameters import texts
 from membership.db.tables import schools
-from membership.imports.job import Chunk, Job, texts
+from membership.imports.job import Chunk, Job
 
 STATE = ("name", "jenjang", "status", "kabkota_code", "kecamatan", "address", "province_code")
 
