@@ -98,3 +98,24 @@ def test_the_dev_issuer_refuses_production(tmp_path: Path) -> None:
 
 def test_the_dev_issuer_keeps_its_key_across_restarts(tmp_path: Path) -> None:
     assert DevIssuer(tmp_path).public_jwk() == DevIssuer(tmp_path).public_jwk()
+
+
+def test_region_filter_is_the_sql_twin_of_covers_region() -> None:
+    import sqlalchemy as sa
+
+    table = sa.table("t", sa.column("province_code"), sa.column("kabkota_code"))
+
+    def sql(principal: Principal) -> str | None:
+        found = principal.region_filter(table.c.province_code, table.c.kabkota_code)
+        if found is None:
+            return None
+        return str(found.compile(compile_kwargs={"literal_binds": True}))
+
+    assert sql(Principal("a", frozenset({Role.NATIONAL_ADMIN}))) == "true"
+    assert sql(Principal("p", frozenset({Role.PROVINCE_STAFF}), province="12")) == (
+        "t.province_code = '12'"
+    )
+    assert sql(Principal("d", frozenset({Role.DISTRICT_STAFF}), kabkota="12.11")) == (
+        "t.kabkota_code = '12.11'"
+    )
+    assert sql(Principal("k", frozenset({Role.PRINCIPAL}), npsn="10203040")) is None

@@ -16,6 +16,7 @@ import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import ColumnElement, true
 
 from kombel_runtime.errors import ApiError
 
@@ -62,6 +63,19 @@ class Principal:
         if Role.DISTRICT_STAFF in self.roles and self.kabkota:
             return kabkota_code == self.kabkota
         return False
+
+    def region_filter(
+        self, province: ColumnElement[str], kabkota: ColumnElement[str]
+    ) -> ColumnElement[bool] | None:
+        """The rows a staff scope covers, as SQL (the twin of `covers_region`); None for
+        callers who are not staff, whose reach each list decides."""
+        if Role.NATIONAL_ADMIN in self.roles:
+            return true()
+        if Role.PROVINCE_STAFF in self.roles and self.province:
+            return province == self.province
+        if Role.DISTRICT_STAFF in self.roles and self.kabkota:
+            return kabkota == self.kabkota
+        return None
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":

@@ -26,7 +26,7 @@ from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
-from sqlalchemy import and_, false, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import not_found
@@ -263,13 +263,10 @@ async def list_communities(
     )
 
 
-def _visible(principal: Principal) -> Any:
-    if principal.has_any(Role.NATIONAL_ADMIN):
-        return true()
-    if principal.has_any(Role.PROVINCE_STAFF) and principal.province:
-        return communities.c.province_code == principal.province
-    if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
-        return communities.c.kabkota_code == principal.kabkota
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    staff = principal.region_filter(communities.c.province_code, communities.c.kabkota_code)
+    if staff is not None:
+        return staff
     conditions = []
     if principal.community_ids:
         conditions.append(communities.c.id.in_(principal.community_ids))

@@ -6,19 +6,16 @@ reveals nothing about another kabupaten's people.
 
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import ApiError
-from sqlalchemy import ColumnElement, Table, false, true
+from sqlalchemy import ColumnElement, Table, false
 
 STAFF = (Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF)
 
 
 def visible(principal: Principal, table: Table, npsn_column: str) -> ColumnElement[bool]:
     """The rows of `table` (with province, kabkota and school columns) the caller may see."""
-    if principal.has_any(Role.NATIONAL_ADMIN):
-        return true()
-    if principal.has_any(Role.PROVINCE_STAFF) and principal.province:
-        return table.c.province_code == principal.province
-    if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
-        return table.c.kabkota_code == principal.kabkota
+    staff = principal.region_filter(table.c.province_code, table.c.kabkota_code)
+    if staff is not None:
+        return staff
     if principal.has_any(Role.PRINCIPAL) and principal.npsn:
         return table.c[npsn_column] == principal.npsn
     return false()

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from kombel_events.membership import CommunityKind, ForumType
-from kombel_runtime.auth import CurrentPrincipal, Principal, Role
+from kombel_runtime.auth import CurrentPrincipal, Principal
 from kombel_runtime.pagination import (
     Page,
     contains,
@@ -16,7 +16,7 @@ from kombel_runtime.pagination import (
 )
 from kombel_runtime.service import DbSession
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, tuple_
 
 from reporting.db.tables import community_directory as directory
 
@@ -36,12 +36,9 @@ class CommunityRow(BaseModel):
 
 def scope_filter(principal: Principal) -> ColumnElement[bool]:
     """The part of the directory a principal may see."""
-    if principal.has_any(Role.NATIONAL_ADMIN):
-        return true()
-    if principal.has_any(Role.PROVINCE_STAFF) and principal.province:
-        return directory.c.province_code == principal.province
-    if principal.has_any(Role.DISTRICT_STAFF) and principal.kabkota:
-        return directory.c.kabkota_code == principal.kabkota
+    staff = principal.region_filter(directory.c.province_code, directory.c.kabkota_code)
+    if staff is not None:
+        return staff
     if principal.community_ids:
         return directory.c.community_id.in_(principal.community_ids)
     return false()
