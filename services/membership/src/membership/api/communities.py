@@ -363,6 +363,18 @@ async def _check_after_start(
         )
 
 
+async def _member_roles(
+    session: AsyncSession, principal: Principal, community_id: UUID, person_id: UUID
+) -> dict[UUID, MemberRole]:
+    """The current roles of a community the caller manages, which `person_id` is among."""
+    community = await _community(session, principal, community_id, lock=True)
+    _require_manager(principal, community)
+    roles = await _current_roles(session, community_id)
+    if person_id not in roles:
+        raise not_found("Anggota")
+    return roles
+
+
 async def _current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, MemberRole]:
     return {
         p: MemberRole(r) for p, r in (await records.current_roles(session, community_id)).items()
@@ -459,11 +471,7 @@ async def change_role(
 ) -> MemberOut:
     since = body.since or date.today()
     async with session.begin():
-        community = await _community(session, principal, community_id, lock=True)
-        _require_manager(principal, community)
-        roles = await _current_roles(session, community_id)
-        if person_id not in roles:
-            raise not_found("Anggota")
+        roles = await _member_roles(session, principal, community_id, person_id)
         previous = roles[person_id]
         person = await records.person(session, person_id)
         assert person is not None
@@ -525,11 +533,7 @@ async def remove_member(
 ) -> Response:
     until = until or date.today()
     async with session.begin():
-        community = await _community(session, principal, community_id, lock=True)
-        _require_manager(principal, community)
-        roles = await _current_roles(session, community_id)
-        if person_id not in roles:
-            raise not_found("Anggota")
+        roles = await _member_roles(session, principal, community_id, person_id)
         check_penggerak_kept(roles, person_id, None)
         await _check_after_start(session, community_id, person_id, until)
         await records.end_membership(session, community_id, person_id, until)
