@@ -93,6 +93,10 @@ async def test_members_join_change_role_and_leave_with_history(platform: Running
         platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota),
     )
     await post(platform, base, {"person_id": second, "since": "2026-02-01"}, lead)
+    unchanged = await platform.client.patch(
+        f"{base}/{second}", json={"role": "anggota"}, headers=lead
+    )
+    assert unchanged.json()["started_on"] == "2026-02-01", "an unchanged role keeps its start"
     again = await platform.client.post(base, json={"person_id": second}, headers=lead)
     assert again.status_code == 409
 

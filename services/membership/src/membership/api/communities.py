@@ -345,17 +345,25 @@ async def archive_community(
     return CommunityOut.model_validate(row | {"status": "archived"})
 
 
+async def _current_start(session: AsyncSession, community_id: UUID, person_id: UUID) -> date:
+    """When the current membership (its role) began; callers know the person is a member."""
+    started: date = (
+        await session.execute(
+            select(memberships.c.started_on).where(
+                memberships.c.community_id == community_id,
+                memberships.c.person_id == person_id,
+                memberships.c.ended_on.is_(None),
+            )
+        )
+    ).scalar_one()
+    return started
+
+
 async def _check_after_start(
     session: AsyncSession, community_id: UUID, person_id: UUID, day: date
 ) -> None:
-    started = await session.scalar(
-        select(memberships.c.started_on).where(
-            memberships.c.community_id == community_id,
-            memberships.c.person_id == person_id,
-            memberships.c.ended_on.is_(None),
-        )
-    )
-    if started is not None and day < started:
+    started = await _current_start(session, community_id, person_id)
+    if day < started:
         raise ApiError(
             422,
             "date_before_start",
@@ -480,7 +488,7 @@ async def change_role(
                 person_id=person_id,
                 full_name=person["full_name"],
                 role=previous,
-                started_on=since,
+                started_on=await _current_start(session, community_id, person_id),
                 ended_on=None,
             )
         check_penggerak_kept(roles, person_id, body.role)
