@@ -305,3 +305,33 @@ async def test_schools_are_seen_and_changed_within_scope_only(platform: RunningP
         "kombel.membership.school.registered.v1",
         "kombel.membership.school.updated.v1",
     ]
+
+
+async def test_a_broken_people_cursor_is_a_clear_error(platform: RunningPlatform) -> None:
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(["bukan-uuid"]).encode()).decode()
+    response = await platform.client.get(
+        "/membership/people", params={"cursor": cursor}, headers=platform.auth(Role.NATIONAL_ADMIN)
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+async def test_school_pages_follow_the_next_cursor(platform: RunningPlatform) -> None:
+    kabkota = fresh_kabkota()
+    created = {await school(platform, kabkota) for _ in range(5)}
+    headers = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    seen: list[str] = []
+    params: dict[str, Any] = {"limit": 2}
+    while True:
+        page = (
+            await platform.client.get("/membership/schools", params=params, headers=headers)
+        ).json()
+        assert page["total"] == 5
+        seen += [s["npsn"] for s in page["items"]]
+        if page["next"] is None:
+            break
+        params["cursor"] = page["next"]
+    assert seen == sorted(created)

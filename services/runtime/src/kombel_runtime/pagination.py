@@ -6,10 +6,12 @@ repeats rows when rows are added between requests.
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kombel_runtime.errors import ApiError
 
@@ -46,3 +48,27 @@ def contains(text: str) -> str:
     """An ILIKE pattern matching `text` anywhere, with the caller's wildcards taken literally."""
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+async def keyset_page(
+    session: AsyncSession,
+    query: Select[Any],
+    key: ColumnElement[Any],
+    *,
+    limit: int,
+    cursor: str | None,
+    item: Callable[[dict[str, Any]], T],
+    parse: Callable[[str], Any] = str,
+) -> Page[T]:
+    """One page of `query` ordered by a unique `key`, with the total over all pages."""
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    if cursor:
+        (after,) = decode_cursor(cursor, 1)
+        try:
+            query = query.where(key > parse(after))
+        except ValueError as error:
+            raise invalid_cursor() from error
+    rows = (await session.execute(query.order_by(key).limit(limit + 1))).mappings().all()
+    items = [item(dict(row)) for row in rows[:limit]]
+    last = rows[limit - 1][key] if len(rows) > limit else None
+    return Page(items=items, total=total, next=encode_cursor([last]) if last is not None else None)

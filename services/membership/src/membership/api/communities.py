@@ -23,7 +23,7 @@ from kombel_events.membership import (
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.outbox import record_events
-from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
+from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 from sqlalchemy import ColumnElement, and_, false, or_, select, update
@@ -250,16 +250,14 @@ async def list_communities(
             )
         )
     query = select(communities).where(and_(*where))
-    total = await records.count(session, query)
-    if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        query = query.where(communities.c.id > UUID(after))
-    rows = (
-        (await session.execute(query.order_by(communities.c.id).limit(limit + 1))).mappings().all()
-    )
-    items = [CommunityOut.model_validate(dict(r)) for r in rows[:limit]]
-    return Page(
-        items=items, total=total, next=encode_cursor([items[-1].id]) if len(rows) > limit else None
+    return await keyset_page(
+        session,
+        query,
+        communities.c.id,
+        limit=limit,
+        cursor=cursor,
+        item=CommunityOut.model_validate,
+        parse=UUID,
     )
 
 

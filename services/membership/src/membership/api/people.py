@@ -16,7 +16,7 @@ from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
-from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
+from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -157,25 +157,24 @@ async def list_people(
         )
     query = select(people).where(and_(*where))
     async with session.begin():
-        total = await records.count(session, query)
-        if cursor:
-            (after,) = decode_cursor(cursor, 1)
-            query = query.where(people.c.id > UUID(after))
-        rows = (
-            (await session.execute(query.order_by(people.c.id).limit(limit + 1))).mappings().all()
+        page = await keyset_page(
+            session,
+            query,
+            people.c.id,
+            limit=limit,
+            cursor=cursor,
+            item=PersonOut.model_validate,
+            parse=UUID,
         )
-        items = [PersonOut.model_validate(dict(r)) for r in rows[:limit]]
         await audit(
             session,
             principal,
             "people.listed",
             None,
             filters={"province": province, "kabkota": kabkota, "npsn": npsn, "q": bool(q)},
-            returned=len(items),
+            returned=len(page.items),
         )
-    return Page(
-        items=items, total=total, next=encode_cursor([items[-1].id]) if len(rows) > limit else None
-    )
+    return page
 
 
 async def _visible_person(

@@ -9,7 +9,7 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.errors import ApiError
 from kombel_runtime.outbox import record_events
-from kombel_runtime.pagination import Page, contains, decode_cursor, encode_cursor
+from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_, select
@@ -95,16 +95,8 @@ async def list_schools(
     if q:
         where.append(or_(schools.c.name.ilike(contains(q)), schools.c.npsn == q.strip().upper()))
     query = select(schools).where(and_(*where))
-    total = await records.count(session, query)
-    if cursor:
-        (after,) = decode_cursor(cursor, 1)
-        query = query.where(schools.c.npsn > after)
-    rows = (await session.execute(query.order_by(schools.c.npsn).limit(limit + 1))).mappings().all()
-    items = [SchoolOut.model_validate(dict(r)) for r in rows[:limit]]
-    return Page(
-        items=items,
-        total=total,
-        next=encode_cursor([items[-1].npsn]) if len(rows) > limit else None,
+    return await keyset_page(
+        session, query, schools.c.npsn, limit=limit, cursor=cursor, item=SchoolOut.model_validate
     )
 
 

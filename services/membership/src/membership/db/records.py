@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Update, any_, func, literal_column, or_, select, update
+from sqlalchemy import Update, any_, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
@@ -101,9 +101,3 @@ async def end_membership(
     session: AsyncSession, community_id: UUID, person_id: UUID, day: date
 ) -> None:
     await session.execute(ending_membership(community_id, person_id, day))
-
-
-async def count(session: AsyncSession, query: Any) -> int:
-    return int(
-        (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    )
