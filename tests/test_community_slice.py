@@ -7,13 +7,15 @@ fixture), with all four services and their workers running.
 import asyncio
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from kombel_events.membership import CommunityRegistered
 from kombel_events.topics import MEMBERSHIP_COMMUNITIES
 from kombel_runtime.auth import Role
+from kombel_runtime.database import alembic_config
 from kombel_runtime.deadletters import list_dead_letters, replay_dead_letters
 from kombel_runtime.envelope import Envelope
 from kombel_runtime.messaging_tables import inbox, outbox
@@ -21,7 +23,7 @@ from kombel_runtime.testing.harness import RunningPlatform, eventually
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from reporting.db.tables import region_community_counts
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.random_refs import community_body, kabkota
 
@@ -266,3 +268,62 @@ async def test_outbox_rows_and_published_events_match_one_to_one(
     assert {row.event_id: row.key for row in rows} == published
     ours = [r for r in records if r.key.decode() in created]
     assert len(ours) == len(created), "each of these events is published exactly once"
+
+
+async def test_published_outbox_rows_are_pruned_after_the_retention(
+    platform: RunningPlatform,
+) -> None:
+    runtime = platform.runtime("membership")
+    assert runtime.relay is not None
+    now = datetime.now(UTC)
+
+    def published_row(age: timedelta) -> dict[str, Any]:
+        return {
+            "event_id": uuid.uuid4(),
+            "event_type": "kombel.test.pruned.v1",
+            "topic": MEMBERSHIP_COMMUNITIES.name,
+            "key": "prune-test",
+            "lane": 0,
+            "source": "/kombel/membership",
+            "subject": "prune-test",
+            "occurred_at": now - age,
+            "data": b"{}",
+            "published_at": now - age,
+        }
+
+    old = [published_row(timedelta(hours=25)) for _ in range(3)]
+    recent = [published_row(timedelta(hours=23)) for _ in range(2)]
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(outbox.insert(), old + recent)
+
+    assert await runtime.relay.prune() >= len(old)
+
+    ids = [row["event_id"] for row in old + recent]
+    async with runtime.sessions() as session:
+        kept = set(
+            await session.scalars(select(outbox.c.event_id).where(outbox.c.event_id.in_(ids)))
+        )
+    assert kept == {row["event_id"] for row in recent}
+
+
+async def test_the_outbox_index_migration_goes_down_and_up(platform: RunningPlatform) -> None:
+    runtime = platform.runtime("membership")
+    config = alembic_config(runtime.definition.migrations, runtime.settings.database_url)
+
+    async def outbox_indexes() -> set[str]:
+        async with runtime.sessions() as session:
+            return set(
+                await session.scalars(
+                    text("SELECT indexname FROM pg_indexes WHERE tablename = 'kombel_outbox'")
+                )
+            )
+
+    assert "kombel_outbox_unpublished" in await outbox_indexes()
+    await asyncio.to_thread(command.downgrade, config, "0005")
+    assert {"kombel_outbox_pending", "kombel_outbox_unpublished"} & await outbox_indexes() == {
+        "kombel_outbox_pending"
+    }
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert {"kombel_outbox_pending", "kombel_outbox_unpublished"} & await outbox_indexes() == {
+        "kombel_outbox_unpublished"
+    }

@@ -33,9 +33,10 @@ outbox = sa.Table(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
     sa.Column("published_at", sa.DateTime(timezone=True)),
+    # The relay claims the oldest unpublished rows; published rows (kept a while, then
+    # pruned) stay out of this index so a claim never walks past them.
     sa.Index(
-        "kombel_outbox_pending",
-        "lane",
+        "kombel_outbox_unpublished",
         "id",
         postgresql_where=sa.text("published_at IS NULL"),
     ),
@@ -71,6 +72,24 @@ def create_messaging_tables() -> None:
     metadata.create_all(bind)
     op.execute(_NOTIFY_FUNCTION)
     op.execute(_NOTIFY_TRIGGER)
+
+
+def index_unpublished_by_id() -> None:
+    """Alembic operations that move an outbox made with the first index (lane, id) to the index
+    on id alone: a claim in id order across lanes no longer scans the published rows."""
+    op.execute("DROP INDEX IF EXISTS kombel_outbox_pending")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS kombel_outbox_unpublished ON kombel_outbox (id) "
+        "WHERE published_at IS NULL"
+    )
+
+
+def index_unpublished_by_lane() -> None:
+    op.execute("DROP INDEX IF EXISTS kombel_outbox_unpublished")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS kombel_outbox_pending ON kombel_outbox (lane, id) "
+        "WHERE published_at IS NULL"
+    )
 
 
 def drop_messaging_tables() -> None:

@@ -42,15 +42,25 @@ _CLAIM = """
            traceparent, tracestate
     FROM kombel_outbox
     WHERE published_at IS NULL
-      AND lane IN (
-        SELECT lane FROM generate_series(0, $1 - 1) AS lane
+      AND lane = ANY(ARRAY(
+        SELECT lane::smallint FROM generate_series(0, $1 - 1) AS lane
         WHERE pg_try_advisory_xact_lock($2, lane)
-      )
+      ))
     ORDER BY id
     LIMIT $3
     FOR UPDATE SKIP LOCKED
 """
 _MARK_PUBLISHED = "UPDATE kombel_outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+# Published rows are kept a while (to answer "did event X leave?"), then deleted in batches.
+_PRUNE = """
+    DELETE FROM kombel_outbox WHERE id IN (
+        SELECT id FROM kombel_outbox
+        WHERE published_at < now() - make_interval(secs => $1)
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    )
+"""
+_PRUNE_BATCH = 10_000
 _LAG = text(
     "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
     "FROM kombel_outbox WHERE published_at IS NULL"
@@ -69,6 +79,8 @@ class OutboxRelay:
         batch_size: int = 1000,
         poll_interval_s: float = 1.0,
         retry_base_s: float = 0.2,
+        retention_s: float = 86_400.0,
+        prune_interval_s: float = 60.0,
     ) -> None:
         self._engine = engine
         self._listen_dsn = listen_dsn
@@ -77,6 +89,9 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._retry_base_s = retry_base_s
+        self._retention_s = retention_s
+        self._prune_interval_s = prune_interval_s
+        self._next_prune = 0.0
         self._wake = asyncio.Event()
         self._published = meter.create_counter(
             "kombel.relay.events_published", unit="{event}", description="Outbox rows published"
@@ -101,6 +116,7 @@ class OutboxRelay:
                     await sleep_unless_stopped(stopping, delay)
                     continue
                 if published < self._batch_size:
+                    await self._prune_when_due()
                     await self._wait_for_work(stopping)
         finally:
             listener.cancel()
@@ -119,6 +135,29 @@ class OutboxRelay:
             await raw.execute(_MARK_PUBLISHED, [row["id"] for row in rows])
         self._published.add(len(rows))
         return len(rows)
+
+    async def prune(self) -> int:
+        """Delete rows published longer ago than the retention; returns how many."""
+        deleted = 0
+        async with self._engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+            while True:
+                status = await raw.execute(_PRUNE, self._retention_s, _PRUNE_BATCH)
+                count = int(status.split()[-1])
+                deleted += count
+                if count < _PRUNE_BATCH:
+                    return deleted
+
+    async def _prune_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + self._prune_interval_s
+        try:
+            await self.prune()
+        except Exception as error:  # pruning is housekeeping: the next round tries again
+            log.warning("outbox prune failed", extra={"error_type": type(error).__name__})
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
         """Send the rows and wait for every acknowledgement.

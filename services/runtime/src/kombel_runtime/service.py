@@ -121,6 +121,7 @@ class ServiceRuntime:
                 meter=self.telemetry.meter,
                 batch_size=self.settings.relay_batch_size,
                 poll_interval_s=self.settings.relay_poll_interval_s,
+                retention_s=self.settings.outbox_retention_hours * 3600,
             )
             self._observe_outbox_lag()
             self._tasks.append(self._supervise("relay", self.relay.run))

@@ -54,6 +54,8 @@ class ServiceSettings(BaseSettings):
 
     relay_batch_size: int = Field(default=1000, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=1.0, gt=0)
+    # Published outbox rows are deleted after this long.
+    outbox_retention_hours: float = Field(default=24.0, ge=0)
     consumer_batch_size: int = Field(default=1000, ge=1, le=10_000)
     consumer_max_attempts: int = Field(default=4, ge=1, le=20)
     consumer_retry_base_s: float = Field(default=0.2, ge=0)
