@@ -8,6 +8,7 @@ the workers: the relay finishes its batch and the consumers commit what they han
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -257,6 +258,17 @@ class ServiceRuntime:
         await self._admin.list_topics()
 
 
+def settle_heap() -> None:
+    """Move what start-up built (modules, routes, schemas, clients) out of the collector's way.
+
+    Those objects live as long as the process. Left in the oldest generation, every full
+    collection walks them again; bulk work such as a 100,000-row import triggers dozens of full
+    collections, and measured this way they cost a quarter of the import's time.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_service_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
     """The FastAPI app of one service; its routes all live under `/{service}`."""
 
@@ -265,6 +277,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        settle_heap()
         try:
             yield
         finally:
