@@ -64,7 +64,9 @@ class Job:
     dry_run: bool
     principal: Principal
     max_rows: int
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)  # identity -> first row
+    # identity field -> value -> the first row that had it; a dict per field, because at
+    # 100,000 rows tuple keys alone would cost some 20 MB more.
+    seen: dict[str, dict[str, int]] = field(default_factory=dict)
     counters: Counters = field(default_factory=Counters)  # as committed
     # What earlier chunks decided, which the database may not show yet: chunk N+1 is decided
     # while chunk N is still being written.
@@ -72,13 +74,13 @@ class Job:
 
     def claim(self, row: Row, keys: list[tuple[str, str]], labels: dict[str, str]) -> bool:
         """Reject a row whose identity an earlier row of the file already had."""
-        for key in keys:
-            first = self.seen.get(key)
+        for name, value in keys:
+            first = self.seen.get(name, {}).get(value)
             if first is not None:
-                row.error = f"{labels[key[0]]} sama dengan baris {first} di berkas ini"
+                row.error = f"{labels[name]} sama dengan baris {first} di berkas ini"
                 return False
-        for key in keys:
-            self.seen[key] = row.number
+        for name, value in keys:
+            self.seen.setdefault(name, {})[value] = row.number
         return True
 
 
