@@ -14,6 +14,7 @@ from tests.benchmarks.imports import (
     copy_floor,
     import_file,
     import_rows,
+    name_search_ms,
     one_request_per_row,
 )
 from tests.benchmarks.pipeline import (
@@ -58,6 +59,7 @@ async def run(folder: Path) -> int:
             print("Events done; imports next.", flush=True)
             small = await import_file(platform, 4324)
             large = await import_file(platform, import_rows())
+            search_ms = await name_search_ms(platform, large)
             floor = await copy_floor(platform, import_rows())
             naive = await one_request_per_row(platform, 1000)
     print()
@@ -74,6 +76,7 @@ async def run(folder: Path) -> int:
     )
     print(f"import / one request per row: {large.rate / naive.rate:.0f}x (aim: at least 20x)")
     print(f"import / COPY floor: {large.rate / floor.rate:.2f}")
+    print(f"search by part of a name among those {large.rows} people: {search_ms:.0f} ms (median)")
     return 0
 
 

@@ -24,6 +24,7 @@ class ImportResult:
     rows: int
     seconds: float
     peak_rss_mb: float | None = None
+    kabkota: str | None = None  # where the rows went
 
     @property
     def rate(self) -> float:
@@ -107,7 +108,7 @@ async def import_file(platform: RunningPlatform, rows: int) -> ImportResult:
     seconds = time.perf_counter() - started
     if status["status"] != "succeeded" or status["created"] != rows:
         raise RuntimeError(f"import did not create every row: {status}")
-    return ImportResult(f"import: {rows} rows", rows, seconds, peak)
+    return ImportResult(f"import: {rows} rows", rows, seconds, peak, kabkota)
 
 
 async def copy_floor(platform: RunningPlatform, rows: int) -> ImportResult:
@@ -153,3 +154,20 @@ async def one_request_per_row(platform: RunningPlatform, rows: int) -> ImportRes
     return ImportResult(
         f"baseline: one request per row ({rows})", rows, time.perf_counter() - started
     )
+
+
+async def name_search_ms(platform: RunningPlatform, imported: ImportResult) -> float:
+    """Median time of a district's search for a person by part of the name, among the rows of
+    an import: what staff do all day, next to the imports they do now and then."""
+    headers = platform.auth(Role.DISTRICT_STAFF, kabkota=imported.kabkota)
+    times = []
+    for number in random.sample(range(imported.rows), 9):
+        started = time.perf_counter()
+        response = await platform.client.get(
+            "/membership/people", params={"q": f"Uji {number}"}, headers=headers
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        if not response.json()["total"]:
+            raise RuntimeError(f"the search for 'Uji {number}' found nobody")
+    return sorted(times)[len(times) // 2]
