@@ -231,12 +231,34 @@ async def test_unreadable_files_fail_with_a_clear_reason(platform: RunningPlatfo
     )
     assert broken["status"] == "failed"
     assert "XLSX" in broken["error"]
+    old_excel = await platform.client.post(
+        "/membership/imports/people",
+        files={"file": ("ptk.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))},
+        headers=staff,
+    )
+    assert old_excel.status_code == 422
+    assert old_excel.json()["error"]["code"] == "file_format"
+    assert ".xlsx" in old_excel.json()["error"]["message"]
     member = await platform.client.post(
         "/membership/imports/people",
         files={"file": ("a.csv", b"x")},
         headers=platform.auth(Role.MEMBER),
     )
     assert member.status_code == 403
+
+
+async def test_a_file_that_breaks_halfway_fails_before_any_row_is_saved(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    good = [f"Guru {i},{digits(16)},{npsn}" for i in range(6000)]  # more than one chunk
+    content = "\n".join(["Nama Lengkap,NUPTK,NPSN Sekolah", *good, "x" * 200_000]).encode()
+    result = await upload(platform, "people", content, staff, dry_run=False)
+    assert result["status"] == "failed"
+    assert "Baris 6002 tidak dapat dibaca sebagai CSV" in result["error"]
+    assert await people_in(platform, npsn) == 0
 
 
 async def test_progress_streams_over_sse_and_the_template_has_indonesian_headers(

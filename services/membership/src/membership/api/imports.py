@@ -22,6 +22,7 @@ from membership.db.tables import import_rows, imports
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
+from membership.imports.reading import format_problem
 from membership.imports.worker import scope_of, wake_import_workers
 from membership.settings import MembershipSettings
 
@@ -111,6 +112,9 @@ async def upload(
             )
     if not content.strip():
         raise ApiError(422, "file_empty", "Berkas kosong.")
+    problem = format_problem(bytes(content[:8192]))
+    if problem:
+        raise ApiError(422, "file_format", problem)
     import_id = uuid7()
     async with session.begin():
         await session.execute(

@@ -75,9 +75,11 @@ async def run_import(
     try:
         table = await asyncio.to_thread(open_table, content)
         columns = map_columns(spec, table.headers)
+        # Counting reads the whole file, so a file that breaks halfway fails here, before
+        # anything is saved.
+        total = await asyncio.to_thread(_count_rows, content)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
-    total = await asyncio.to_thread(_count_rows, content)
     if total > job.max_rows:
         raise ImportFailed(
             f"Berkas berisi {total} baris; paling banyak {job.max_rows} baris sekali unggah. "

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from membership.imports.kinds import Column, KindSpec, header_key
 
 XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (OLE2)
+NOT_A_TABLE = (
+    "Berkas ini bukan CSV atau XLSX. Di Excel pilih File > Save As, lalu simpan sebagai "
+    "Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
+)
 
 
 class UnreadableFile(ValueError):
@@ -26,7 +31,24 @@ class Table:
     rows: Iterator[list[str]]
 
 
+def format_problem(content: bytes) -> str | None:
+    """Why the upload cannot be a CSV or XLSX, judged from its first bytes; None if it may be."""
+    if content.startswith(XLSX_MAGIC):
+        return None
+    if content.startswith(XLS_MAGIC):
+        return (
+            "Format .xls (Excel 97-2003) tidak didukung. Di Excel pilih File > Save As, lalu "
+            "simpan sebagai Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
+        )
+    if b"\x00" in content[:8192]:  # text files do not hold NUL bytes; PDF, images, ZIP do
+        return NOT_A_TABLE
+    return None
+
+
 def open_table(content: bytes) -> Table:
+    problem = format_problem(content)
+    if problem:
+        raise UnreadableFile(problem)
     if content.startswith(XLSX_MAGIC):
         return _xlsx(content)
     return _csv(content)
@@ -41,19 +63,30 @@ def _csv(content: bytes) -> Table:
     delimiter = max([",", ";", "\t"], key=first.count)
     header_row = next(csv.reader([first], delimiter=delimiter))
     reader = csv.reader(text, delimiter=delimiter)
-    return Table(
-        [h.strip() for h in header_row], (row for row in reader if any(c.strip() for c in row))
-    )
+
+    def values() -> Iterator[list[str]]:
+        try:
+            for row in reader:
+                if any(c.strip() for c in row):
+                    yield row
+        except csv.Error as error:  # a NUL byte, a field longer than 128 KB, …
+            raise UnreadableFile(
+                f"Baris {reader.line_num + 1} tidak dapat dibaca sebagai CSV. "
+                "Simpan ulang berkasnya sebagai CSV dari Excel atau unggah XLSX."
+            ) from error
+
+    return Table([h.strip() for h in header_row], values())
 
 
 def _encoding(content: bytes) -> str:
-    if content.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    candidates = ("utf-8-sig",) if content.startswith(codecs.BOM_UTF8) else ("utf-8", "cp1252")
+    for encoding in candidates:
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnreadableFile(NOT_A_TABLE)
 
 
 def _xlsx(content: bytes) -> Table:
@@ -72,11 +105,19 @@ def _xlsx(content: bytes) -> Table:
     headers = [_cell(c).strip() for c in header_row]
 
     def values() -> Iterator[list[str]]:
-        for row in rows:
-            cells = [_cell(c) for c in row]
-            if any(c.strip() for c in cells):
-                yield cells
-        book.close()
+        read = 1  # the header
+        try:
+            for row in rows:
+                cells = [_cell(c) for c in row]
+                read += 1
+                if any(c.strip() for c in cells):
+                    yield cells
+        except Exception as error:  # openpyxl fails in many ways on a damaged sheet
+            raise UnreadableFile(
+                f"Berkas XLSX rusak setelah baris {read}. Simpan ulang dari Excel atau unggah CSV."
+            ) from error
+        finally:
+            book.close()
 
     return Table(headers, values())
 
