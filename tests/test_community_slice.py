@@ -327,3 +327,23 @@ async def test_the_outbox_index_migration_goes_down_and_up(platform: RunningPlat
     assert {"kombel_outbox_pending", "kombel_outbox_unpublished"} & await outbox_indexes() == {
         "kombel_outbox_unpublished"
     }
+
+
+async def test_request_spans_carry_no_search_text_or_contact(platform: RunningPlatform) -> None:
+    spans = InMemorySpanExporter()
+    platform.runtime("membership").telemetry.tracer_provider.add_span_processor(
+        SimpleSpanProcessor(spans)
+    )
+    searched = "rina.sitorus@contoh.sch.id"
+    response = await platform.client.get(
+        "/membership/people",
+        params={"q": searched, "kabkota": "12.11"},
+        headers=platform.auth(Role.NATIONAL_ADMIN),
+    )
+    assert response.status_code == 200
+    finished = spans.get_finished_spans()
+    request = next(s for s in finished if s.name == "GET /membership/people")
+    assert request.attributes is not None
+    recorded = " ".join(str(v) for s in finished for v in (s.attributes or {}).values())
+    assert "rina" not in recorded
+    assert "q=[disamarkan]&kabkota=12.11" in str(request.attributes.get("http.url"))

@@ -7,13 +7,19 @@ from datetime import UTC, datetime
 
 from opentelemetry import trace
 
-from kombel_runtime.redaction import redact
+from kombel_runtime.redaction import redact, redact_url
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
+            # (client, method, path with query, HTTP version, status)
+            record.args = tuple(
+                redact_url(arg) if index == 2 and isinstance(arg, str) else arg
+                for index, arg in enumerate(record.args)
+            )
         entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),

@@ -1,18 +1,36 @@
 """Keeping personal data (phone, email, NUPTK, NIP) out of logs, traces and error texts."""
 
 import re
+from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+MASK = "[disamarkan]"
+# Also as they appear in URLs: @ as %40, + as %2B.
+_EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(\.[\w-]+)+")
 # Phone numbers as people write them (0812…, 62812…, +62 812-…) and long digit runs such as
 # NUPTK (16 digits) and NIP (18 digits).
-_PHONE = re.compile(r"(?<![\w.])\+?\d[\d\s-]{8,}\d(?![\w.])")
+_PHONE = re.compile(r"(?<![\w.])(?:\+|%2B)?\d[\d\s-]{8,}\d(?![\w.])")
+# Query parameters of free text: a search may be for a name, an email or a NUPTK.
+FREE_TEXT_PARAMETERS = frozenset({"q"})
 
 
 def redact(text: str) -> str:
     """The text with anything shaped like an email, phone number or personal id masked."""
-    return _PHONE.sub("[disamarkan]", _EMAIL.sub("[disamarkan]", text))
+    return _PHONE.sub(MASK, _EMAIL.sub(MASK, text))
+
+
+def redact_url(url: str) -> str:
+    """A URL or path fit for logs and traces: free-text parameters masked whole, the other
+    values decoded and masked like any text."""
+    path, separator, query = url.partition("?")
+    if not separator:
+        return redact(path)
+    parameters = [
+        f"{name}={MASK if name in FREE_TEXT_PARAMETERS else redact(value)}"
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{redact(path)}?{'&'.join(parameters)}"
 
 
 def describe_error(error: BaseException, limit: int = 500) -> str:

@@ -35,7 +35,7 @@ from kombel_runtime.idempotency import IdempotencyMiddleware
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.settings import ServiceRole, ServiceSettings
-from kombel_runtime.telemetry import Telemetry, setup_telemetry, trace_sql
+from kombel_runtime.telemetry import Telemetry, mask_request_url, setup_telemetry, trace_sql
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +314,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
         tracer_provider=runtime.telemetry.tracer_provider,
         meter_provider=runtime.telemetry.meter_provider,
         excluded_urls=f"{prefix}/healthz,{prefix}/readyz,{prefix}/metrics",
+        server_request_hook=mask_request_url,
     )
     return app
 

@@ -13,11 +13,12 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
-from opentelemetry.trace import SpanKind, StatusCode, Tracer
+from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer
 from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kombel_runtime.redaction import redact_url
 from kombel_runtime.settings import TraceExporter
 
 
@@ -107,3 +108,21 @@ def trace_sql(engine: AsyncEngine, tracer: Tracer) -> None:
         if span is not None:
             span.set_status(StatusCode.ERROR, type(exception_context.original_exception).__name__)
             span.end()
+
+
+_URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
+
+
+def mask_request_url(span: Span, _scope: dict[str, Any]) -> None:
+    """A server span keeps the path and the plain filters, never a search's text or a contact
+    written into the query string (the instrumentation records the whole URL)."""
+    attributes = getattr(span, "attributes", None)
+    if not span.is_recording() or not attributes:
+        return
+    for key in _URL_ATTRIBUTES:
+        value = attributes.get(key)
+        if isinstance(value, str):
+            span.set_attribute(key, redact_url(value))
+    query = attributes.get("url.query")
+    if isinstance(query, str):
+        span.set_attribute("url.query", redact_url(f"?{query}")[1:])
