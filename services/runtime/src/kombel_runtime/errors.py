@@ -98,6 +98,9 @@ _STATUS_CODES = {
 def validation_message(item: Mapping[str, Any]) -> str:
     """The Indonesian message of one validation error; our own checks carry theirs."""
     kind = item.get("type", "")
+    expected = (item.get("ctx") or {}).get("expected")
+    if kind in ("enum", "literal_error") and isinstance(expected, str):
+        return f"pilih salah satu: {expected.replace(' or ', ' atau ')}"
     if kind in _VALIDATION_MESSAGES:
         return _VALIDATION_MESSAGES[kind]
     if kind not in _PYDANTIC_TYPES:

@@ -62,6 +62,7 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
         STAFF
         + {
             ImportKind.PEOPLE: (Role.PRINCIPAL,),
+            ImportKind.COMMUNITIES: (),
             ImportKind.MEMBERSHIPS: (Role.COMMUNITY_LEAD,),
             ImportKind.SCHOOLS: (),
             ImportKind.KECAMATAN: (),

@@ -1,11 +1,22 @@
 """What a school or a person must be before it is recorded: the API and the import both
 validate through these models, so a row and a request are judged alike."""
 
+import re
+from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from kombel_events.membership import MemberRole, Position, SchoolJenjang, SchoolStatus
+from kombel_events.membership import (
+    CommunityKind,
+    ForumType,
+    Jenjang,
+    MemberRole,
+    Position,
+    SchoolJenjang,
+    SchoolStatus,
+)
 from kombel_events.regions import KECAMATAN_CODE, RegionKind, regions
 from pydantic import (
     AfterValidator,
@@ -95,6 +106,56 @@ class SchoolDraft(BaseModel):
     ] = None
     address: Annotated[
         Annotated[str, StringConstraints(max_length=300)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[object], object]:
+    """A value of `enum` however a spreadsheet writes it: 'Antar Sekolah' is antar_sekolah,
+    'gugus paud' is gugus_paud, 'mgmp' is MGMP."""
+    by_key = {_choice_key(member.value): member.value for member in enum}
+
+    def tolerant(value: object) -> object:
+        if isinstance(value, str):
+            return by_key.get(_choice_key(value), value.strip())
+        return value
+
+    return tolerant
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"[\s_/-]+", "", text).lower()
+
+
+def _items(value: object) -> object:
+    """Several values in one cell: 'SD, SMP', 'SD/SMP' or 'SD; SMP'."""
+    if isinstance(value, str):
+        return [item for item in re.split(r"[,;/]", value) if item.strip()]
+    return value
+
+
+class CommunityDraft(BaseModel):
+    """A community as a row of an import; the API's own model adds the meeting schedule."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+    kind: Annotated[CommunityKind, BeforeValidator(_choice(CommunityKind))]
+    forum_type: Annotated[ForumType, BeforeValidator(_choice(ForumType))]
+    jenjang: Annotated[
+        list[Annotated[Jenjang, BeforeValidator(_choice(Jenjang))]],
+        BeforeValidator(_items),
+        Field(min_length=1, max_length=7),
+    ]
+    kabkota_code: Kabkota
+    subject_name: Annotated[
+        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    host_school_npsns: Annotated[
+        list[Npsn], BeforeValidator(lambda v: _items(v) if v else []), Field(max_length=50)
+    ] = Field(default_factory=list)
+    pmm_url: Annotated[
+        Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://\S+$")] | None,
+        BeforeValidator(_blank_is_none),
     ] = None
 
 

@@ -6,12 +6,19 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from membership.domain.drafts import KecamatanDraft, MembershipDraft, PersonDraft, SchoolDraft
+from membership.domain.drafts import (
+    CommunityDraft,
+    KecamatanDraft,
+    MembershipDraft,
+    PersonDraft,
+    SchoolDraft,
+)
 
 
 class ImportKind(StrEnum):
     SCHOOLS = "schools"
     PEOPLE = "people"
+    COMMUNITIES = "communities"
     MEMBERSHIPS = "memberships"
     KECAMATAN = "kecamatan"
 
@@ -40,6 +47,15 @@ def header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+# Where a school or a community is: a Kemendagri code (12.11) or a name (Kab. Dairi).
+KABKOTA = Column(
+    "kabkota_code",
+    "Kabupaten/Kota",
+    ("kabupatenkota", "kabkota", "kabupaten", "kota", "kodekabupatenkota", "kodekabkota"),
+    True,
+    "Kab. Dairi",
+)
+
 SPECS: dict[ImportKind, KindSpec] = {
     ImportKind.SCHOOLS: KindSpec(
         ImportKind.SCHOOLS,
@@ -61,20 +77,7 @@ SPECS: dict[ImportKind, KindSpec] = {
                 "SD",
             ),
             Column("status", "Status", ("status", "statussekolah", "negeriswasta"), True, "negeri"),
-            Column(
-                "kabkota_code",
-                "Kabupaten/Kota",
-                (
-                    "kabupatenkota",
-                    "kabkota",
-                    "kabupaten",
-                    "kota",
-                    "kodekabupatenkota",
-                    "kodekabkota",
-                ),
-                True,
-                "Kab. Dairi",
-            ),
+            KABKOTA,
             Column("kecamatan", "Kecamatan", ("kecamatan", "kec"), False, "Sidikalang"),
             Column("address", "Alamat", ("alamat", "alamatsekolah"), False, "Jl. Pahlawan No. 12"),
         ),
@@ -130,6 +133,50 @@ SPECS: dict[ImportKind, KindSpec] = {
                 ("npsnsekolah", "npsn", "npsnsatuanpendidikan", "npsnsatdik"),
                 True,
                 "10203040",
+            ),
+        ),
+    ),
+    ImportKind.COMMUNITIES: KindSpec(
+        ImportKind.COMMUNITIES,
+        CommunityDraft,
+        (
+            Column(
+                "name",
+                "Nama Komunitas",
+                ("namakomunitas", "komunitas", "namakombel", "nama"),
+                True,
+                "KKG Gugus 3 Sidikalang",
+            ),
+            Column(
+                "kind",
+                "Jenis",
+                ("jenis", "jeniskomunitas", "cakupan"),
+                True,
+                "antar sekolah",
+            ),
+            Column("forum_type", "Forum", ("forum", "jenisforum", "wadah"), True, "KKG"),
+            Column("jenjang", "Jenjang", ("jenjang", "jenjangpendidikan"), True, "SD"),
+            KABKOTA,
+            Column(
+                "subject_name",
+                "Mata Pelajaran",
+                ("matapelajaran", "mapel", "bidangstudi"),
+                False,
+                "",
+            ),
+            Column(
+                "host_school_npsns",
+                "NPSN Sekolah Induk",
+                ("npsnsekolahinduk", "sekolahinduk", "npsninduk", "npsn"),
+                False,
+                "10210001",
+            ),
+            Column(
+                "pmm_url",
+                "Tautan PMM",
+                ("tautanpmm", "linkpmm", "tautan", "link"),
+                False,
+                "",
             ),
         ),
     ),

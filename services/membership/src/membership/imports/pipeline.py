@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import text, update
 
 from membership.db.tables import import_rows, imports
-from membership.imports import kecamatan, memberships, people, schools
+from membership.imports import communities, kecamatan, memberships, people, schools
 from membership.imports.job import (
     Chunk,
     Counters,
@@ -37,6 +37,7 @@ CHUNK_ROWS = 5000
 
 APPLY = {
     ImportKind.PEOPLE: people.apply,
+    ImportKind.COMMUNITIES: communities.apply,
     ImportKind.SCHOOLS: schools.apply,
     ImportKind.MEMBERSHIPS: memberships.apply,
     ImportKind.KECAMATAN: kecamatan.apply,

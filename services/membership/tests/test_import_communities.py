@@ -1,0 +1,114 @@
+"""Importing communities from a Dinas spreadsheet: registered, matched by name, updated."""
+
+import csv
+import io
+import random
+
+import pytest
+from kombel_events.regions import regions
+from kombel_runtime.auth import Role
+from kombel_runtime.testing.harness import RunningPlatform, eventually
+from kombel_runtime.testing.regions import fresh_kabkota
+
+from .test_imports_api import make_school, upload
+
+pytestmark = pytest.mark.infra
+
+HEADER = "Nama Komunitas;Jenis;Forum;Jenjang;Kabupaten/Kota;Mata Pelajaran;NPSN Sekolah Induk"
+
+
+def spreadsheet(*lines: str) -> bytes:
+    return "\r\n".join([HEADER, *lines]).encode("cp1252")
+
+
+async def communities_in(platform: RunningPlatform, kabkota: str) -> list[dict[str, object]]:
+    response = await platform.client.get(
+        "/membership/communities",
+        params={"kabkota": kabkota, "limit": 100},
+        headers=platform.auth(Role.NATIONAL_ADMIN),
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return items
+
+
+async def test_communities_are_registered_matched_by_name_and_updated(
+    platform: RunningPlatform,
+) -> None:
+    kabkota, elsewhere = fresh_kabkota(), fresh_kabkota()
+    name = regions().get(kabkota).display_name  # type: ignore[union-attr]
+    host = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    unknown = random.randint(10**7, 10**8 - 1)
+    content = spreadsheet(
+        f"KKG Gugus 1 Sidikalang;Antar Sekolah;KKG;SD;{name};;{host}",
+        f"MGMP Matematika;antar sekolah;mgmp;SMP, SMA;{kabkota};Matematika;",
+        f"MGMP IPA;antar sekolah;MGMP;SMP;{kabkota};;",
+        f"kkg  gugus 1 SIDIKALANG;Antar Sekolah;KKG;SD;{kabkota};;",
+        f"Komunitas Belajar SDN 2;dalam sekolah;organik;SD;{kabkota};;{unknown}",
+        f"Komunitas Belajar SDN 3;sekolah;organik;SD;{kabkota};;",
+        f"KKG Gugus 9;daring;KKG;SD;{elsewhere};;",
+    )
+
+    dry = await upload(platform, "communities", content, staff, dry_run=True)
+    assert (dry["status"], dry["created"], dry["rejected"]) == ("succeeded", 2, 5), dry
+    assert await communities_in(platform, kabkota) == [], "a dry run saves nothing"
+
+    first = await upload(platform, "communities", content, staff, dry_run=False)
+    assert (first["created"], first["duplicates"], first["rejected"]) == (2, 0, 5), first
+    errors = await platform.client.get(first["errors_csv"], headers=staff)
+    refused = {row[0]: row[-1] for row in csv.reader(io.StringIO(errors.text.lstrip("\ufeff")))}
+    assert refused["4"] == "MGMP perlu mata pelajaran (`subject_name`)."
+    assert refused["5"] == "Nama Komunitas sama dengan baris 2 di berkas ini"
+    assert refused["6"].startswith("NPSN Sekolah Induk: sekolah ")
+    assert refused["6"].endswith(" belum terdaftar")
+    assert refused["7"] == "Jenis: pilih salah satu: 'dalam_sekolah', 'antar_sekolah' atau 'daring'"
+    assert "di luar wilayah kewenangan Anda" in refused["8"]
+
+    registered = {c["name"]: c for c in await communities_in(platform, kabkota)}
+    assert set(registered) == {"KKG Gugus 1 Sidikalang", "MGMP Matematika"}
+    kkg, mgmp = registered["KKG Gugus 1 Sidikalang"], registered["MGMP Matematika"]
+    assert (kkg["kind"], kkg["forum_type"], kkg["host_school_npsns"]) == (
+        "antar_sekolah",
+        "KKG",
+        [host],
+    )
+    assert (mgmp["jenjang"], mgmp["subject_name"]) == (["SMP", "SMA"], "Matematika")
+
+    again = await upload(platform, "communities", content, staff, dry_run=False)
+    assert (again["created"], again["duplicates"], again["rejected"]) == (0, 2, 5), again
+
+    changed = spreadsheet(f"KKG GUGUS 1 Sidikalang;antar sekolah;KKG;SD/TK;{kabkota};;")
+    update = await upload(platform, "communities", changed, staff, dry_run=False)
+    assert (update["created"], update["updated"]) == (0, 1), update
+    after = {c["name"]: c for c in await communities_in(platform, kabkota)}
+    assert after["KKG Gugus 1 Sidikalang"]["jenjang"] == ["SD", "TK"]
+    assert after["KKG Gugus 1 Sidikalang"]["host_school_npsns"] == [host], "a blank cell keeps"
+
+    # The events reach reporting like those of communities registered one by one.
+    listed = await eventually(
+        lambda: platform.client.get(
+            "/reporting/communities", params={"kabkota": kabkota}, headers=staff
+        ),
+        lambda r: r.json()["total"] == 2,
+    )
+    assert {i["name"] for i in listed.json()["items"]} == set(registered)
+
+
+async def test_only_staff_import_communities_and_the_template_names_the_columns(
+    platform: RunningPlatform,
+) -> None:
+    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[])
+    refused = await platform.client.post(
+        "/membership/imports/communities",
+        files={"file": ("k.csv", spreadsheet())},
+        headers=lead,
+    )
+    assert refused.status_code == 403
+    template = await platform.client.get(
+        "/membership/imports/communities/template.csv", headers=lead
+    )
+    assert template.text.lstrip("\ufeff").splitlines()[0] == (
+        "Nama Komunitas,Jenis,Forum,Jenjang,Kabupaten/Kota,Mata Pelajaran,"
+        "NPSN Sekolah Induk,Tautan PMM"
+    )
