@@ -1,4 +1,5 @@
-"""Importing communities from a Dinas spreadsheet: registered, matched by name, updated."""
+"""Importing communities from a Dinas spreadsheet (registered, matched by name, updated), and
+members who join a community named in their sheet."""
 
 import csv
 import io
@@ -8,9 +9,9 @@ import pytest
 from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_kabkota
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
 
-from .test_imports_api import make_school, upload
+from .test_imports_api import make_school, people_csv, upload
 
 pytestmark = pytest.mark.infra
 
@@ -112,3 +113,62 @@ async def test_only_staff_import_communities_and_the_template_names_the_columns(
         "Nama Komunitas,Jenis,Forum,Jenjang,Kabupaten/Kota,Mata Pelajaran,"
         "NPSN Sekolah Induk,Tautan PMM"
     )
+
+
+async def test_members_join_a_community_named_in_the_sheet(platform: RunningPlatform) -> None:
+    province, codes = fresh_province()
+    here, there = codes[0], codes[1]
+    npsn = await make_school(platform, here)
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    people, nuptks = people_csv(npsn)
+    await upload(platform, "people", people, admin, dry_run=False)
+    for kabkota in (here, there):  # one name in two kabupaten/kota of the province
+        await upload(
+            platform,
+            "communities",
+            spreadsheet(f"KKG Gugus 7;antar sekolah;KKG;SD;{kabkota};;"),
+            admin,
+            dry_run=False,
+        )
+    kkg_here = next(c for c in await communities_in(platform, here) if c["name"] == "KKG Gugus 7")
+
+    def sheet(*rows: list[str]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(
+            [["Nama Komunitas", "Kabupaten/Kota", "NUPTK", "Peran"], *rows]
+        )
+        return buffer.getvalue().encode()
+
+    rows = sheet(
+        ["kkg gugus 7", "", nuptks[0], "penggerak"],
+        ["KKG Gugus 7", here, nuptks[1], "anggota"],
+        ["KKG Gugus 8", "", nuptks[1], "anggota"],
+    )
+    district = platform.auth(Role.DISTRICT_STAFF, kabkota=here)
+    joined = await upload(platform, "memberships", rows, district, dry_run=False)
+    assert (joined["created"], joined["rejected"]) == (2, 1), joined
+    members = (
+        await platform.client.get(
+            f"/membership/communities/{kkg_here['id']}/members", headers=district
+        )
+    ).json()
+    assert sorted(m["role"] for m in members) == ["anggota", "penggerak"]
+
+    # Province staff manage both: a bare name is ambiguous, a name with its kabupaten is not.
+    provincial = platform.auth(Role.PROVINCE_STAFF, province=province)
+    again = await upload(
+        platform,
+        "memberships",
+        sheet(["KKG Gugus 7", "", nuptks[2], ""], ["KKG Gugus 7", there, nuptks[2], ""]),
+        provincial,
+        dry_run=False,
+    )
+    assert (again["created"], again["rejected"]) == (1, 1), again
+    errors = await platform.client.get(again["errors_csv"], headers=provincial)
+    assert "dipakai 2 komunitas; isi juga Kabupaten/Kota atau ID Komunitas" in errors.text
+
+    neither = await upload(
+        platform, "memberships", b"NUPTK,Peran\n1234567890123456,anggota\n", admin, dry_run=True
+    )
+    assert neither["status"] == "failed"
+    assert "ID Komunitas atau Nama Komunitas" in neither["error"]

@@ -62,6 +62,11 @@ class Community:
     pmm_url: str | None
 
 
+def name_key(name: str) -> str:
+    """How two names of one community compare: 'KKG  Gugus 3' is 'kkg gugus 3'."""
+    return " ".join(name.split()).lower()
+
+
 def schedule_in_place(times: MeetingTimes | None, kabkota_code: str) -> Schedule | None:
     """The meeting times with the time zone of the community's place."""
     if times is None:

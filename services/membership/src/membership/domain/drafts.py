@@ -202,7 +202,12 @@ def _date(value: object) -> object:
 class MembershipDraft(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    community_id: UUID
+    # The community by id, or by name (with its kabupaten/kota where names repeat).
+    community_id: Annotated[UUID | None, BeforeValidator(_blank_is_none)] = None
+    community_name: Annotated[
+        Annotated[str, StringConstraints(max_length=200)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    kabkota_code: Annotated[Kabkota | None, BeforeValidator(_blank_is_none)] = None
     nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
     email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
     phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
@@ -213,6 +218,8 @@ class MembershipDraft(BaseModel):
 
     @model_validator(mode="after")
     def _someone(self) -> "MembershipDraft":
+        if not (self.community_id or self.community_name):
+            raise PydanticCustomError("community_missing", "isi ID Komunitas atau Nama Komunitas")
         if not (self.nuptk or self.email or self.phone):
             raise PydanticCustomError(
                 "person_identity_missing", "isi NUPTK, email atau nomor HP/WA anggota"

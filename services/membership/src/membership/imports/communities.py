@@ -16,15 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
 from membership.db.tables import communities, schools
-from membership.domain.communities import RegisterCommunity, check_details, register_community
+from membership.domain.communities import (
+    RegisterCommunity,
+    check_details,
+    name_key,
+    register_community,
+)
 from membership.imports.job import Chunk, Job, Row
 
 DETAILS = ("kind", "forum_type", "jenjang", "subject_name", "host_school_npsns", "pmm_url")
-
-
-def name_key(name: str) -> str:
-    """How two names of one community compare: 'KKG  Gugus 3' is 'kkg gugus 3'."""
-    return " ".join(name.split()).casefold()
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:

@@ -1,7 +1,7 @@
 """What each import kind reads: its columns, the headers people give them, its template."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -37,6 +37,8 @@ class KindSpec:
     kind: ImportKind
     draft: type[BaseModel]
     columns: tuple[Column, ...]
+    # Groups of fields of which a file must have at least one column.
+    required_any: tuple[tuple[str, ...], ...] = ()
 
     def template_rows(self) -> list[list[str]]:
         return [[c.header for c in self.columns], [c.example for c in self.columns]]
@@ -183,14 +185,23 @@ SPECS: dict[ImportKind, KindSpec] = {
     ImportKind.MEMBERSHIPS: KindSpec(
         ImportKind.MEMBERSHIPS,
         MembershipDraft,
-        (
+        required_any=(("community_id", "community_name"),),
+        columns=(
             Column(
                 "community_id",
                 "ID Komunitas",
                 ("idkomunitas", "komunitasid", "kodekomunitas"),
-                True,
-                "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b",
+                False,
+                "",
             ),
+            Column(
+                "community_name",
+                "Nama Komunitas",
+                ("namakomunitas", "komunitas", "namakombel", "kombel"),
+                False,
+                "KKG Gugus 3 Sidikalang",
+            ),
+            replace(KABKOTA, required=False),
             Column("nuptk", "NUPTK", ("nuptk",), False, "1234567890123456"),
             Column("email", "Email", ("email", "alamatemail", "surel"), False, ""),
             Column(

@@ -6,19 +6,21 @@ from typing import Any
 from uuid import UUID
 
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
-from sqlalchemy import any_, select
+from sqlalchemy import any_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
-from membership.db.parameters import uuids
+from membership.db.parameters import texts, uuids
 from membership.db.tables import communities, memberships
-from membership.domain.communities import can_manage_community
+from membership.domain.communities import can_manage_community, name_key
 from membership.imports.job import Chunk, Job, Row
 
 PENGGERAK = MemberRole.PENGGERAK.value
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
+    named = [r for r in chunk.rows if not r.error and not r.values["community_id"]]
+    await _communities_by_name(session, job, named)
     valid = [r for r in chunk.rows if not r.error]
     found = await records.people_holding(session, [r.values for r in valid])
     ids = list({r.values["community_id"] for r in valid})
@@ -54,6 +56,44 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             row, [("member", f"{community['id']}:{person['id']}")], {"member": "Anggota"}
         ):
             _decide(job, chunk, row, community, person, current)
+
+
+# A community's name as `name_key` compares it, in SQL.
+_stored_name_key = func.lower(func.btrim(func.regexp_replace(communities.c.name, r"\s+", " ", "g")))
+
+
+async def _communities_by_name(session: AsyncSession, job: Job, rows: list[Row]) -> None:
+    """Give each row the id of the one active community it names, among those the importer
+    manages (and in its kabupaten/kota, when the row says which)."""
+    if not rows:
+        return
+    keys = {name_key(r.values["community_name"]) for r in rows}
+    managed: dict[str, list[dict[str, Any]]] = {}
+    for community in (
+        await session.execute(
+            select(communities).where(
+                communities.c.status == "active", _stored_name_key == any_(texts(keys))
+            )
+        )
+    ).mappings():
+        if can_manage_community(job.principal, dict(community)):
+            managed.setdefault(name_key(community["name"]), []).append(dict(community))
+    for row in rows:
+        kabkota = row.values["kabkota_code"]
+        matches = [
+            c
+            for c in managed.get(name_key(row.values["community_name"]), [])
+            if kabkota in (None, c["kabkota_code"])
+        ]
+        if not matches:
+            row.error = "Nama Komunitas: tidak ditemukan di wilayah kewenangan Anda"
+        elif len(matches) > 1:
+            row.error = (
+                f"Nama Komunitas: dipakai {len(matches)} komunitas; "
+                "isi juga Kabupaten/Kota atau ID Komunitas"
+            )
+        else:
+            row.values["community_id"] = str(matches[0]["id"])
 
 
 def _decide(

@@ -155,6 +155,12 @@ def map_columns(spec: KindSpec, headers: list[str]) -> ColumnMap:
                 taken.add(index)
                 break
     missing = [c.header for c in spec.columns if c.required and c.field not in positions]
+    headers_of = {c.field: c.header for c in spec.columns}
+    missing += [
+        " atau ".join(headers_of[f] for f in group)
+        for group in spec.required_any
+        if not any(f in positions for f in group)
+    ]
     if missing:
         raise UnreadableFile(
             "Kolom wajib tidak ditemukan: "
