@@ -59,7 +59,7 @@ async def test_communities_are_registered_matched_by_name_and_updated(
     assert (first["created"], first["duplicates"], first["rejected"]) == (2, 0, 5), first
     errors = await platform.client.get(first["errors_csv"], headers=staff)
     refused = {row[0]: row[-1] for row in csv.reader(io.StringIO(errors.text.lstrip("\ufeff")))}
-    assert refused["4"] == "MGMP perlu mata pelajaran (`subject_name`)."
+    assert refused["4"] == "Mata Pelajaran: MGMP perlu mata pelajaran"
     assert refused["5"] == "Nama Komunitas sama dengan baris 2 di berkas ini"
     assert refused["6"].startswith("NPSN Sekolah Induk: sekolah ")
     assert refused["6"].endswith(" belum terdaftar")

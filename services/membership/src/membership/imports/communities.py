@@ -24,6 +24,14 @@ from membership.domain.communities import (
 )
 from membership.imports.job import Chunk, Job, Row
 
+# The API's messages name its fields; a spreadsheet's user knows the columns.
+IN_THE_SHEET = {
+    "subject_required": "Mata Pelajaran: MGMP perlu mata pelajaran",
+    "too_many_host_schools": (
+        "NPSN Sekolah Induk: komunitas dalam sekolah hanya punya satu sekolah induk"
+    ),
+}
+
 DETAILS = ("kind", "forum_type", "jenjang", "subject_name", "host_school_npsns", "pmm_url")
 
 
@@ -79,7 +87,7 @@ def _create(job: Job, chunk: Chunk, row: Row) -> None:
     try:
         community, event = register_community(job.principal, command)
     except ApiError as error:
-        row.error = error.message
+        row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     chunk.create("communities", asdict(community), event)
 
@@ -105,7 +113,7 @@ def _compare(job: Job, chunk: Chunk, row: Row, stored: dict[str, Any]) -> None:
             merged["host_school_npsns"],
         )
     except ApiError as error:
-        row.error = error.message
+        row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     job.decided[("community", stored["id"])] = merged
     chunk.update(
