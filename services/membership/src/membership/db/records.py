@@ -5,13 +5,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Update, any_, literal_column, or_, select, update
+from sqlalchemy import Update, any_, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
-from membership.db.tables import memberships, people, schools
+from membership.db.tables import communities, memberships, people, schools
 
 PERSON_IDENTITIES = ("nuptk", "email", "phone")
+
+# A community's name as `domain.communities.name_key` compares names, in SQL.
+community_name_key = func.lower(
+    func.btrim(func.regexp_replace(communities.c.name, r"\s+", " ", "g"))
+)
 
 
 async def school(session: AsyncSession, npsn: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from kombel_runtime.errors import ApiError
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db import records
 from membership.db.parameters import texts
 from membership.db.tables import communities, schools
 from membership.domain.communities import (
@@ -48,6 +49,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         await session.scalars(select(schools.c.npsn).where(schools.c.npsn == any_(texts(hosts))))
     )
     kabkota_codes = {row.values["kabkota_code"] for row in candidates}
+    names = {name_key(row.values["name"]) for row in candidates}
     stored = {
         (c["kabkota_code"], name_key(c["name"])): dict(c)
         for c in (
@@ -55,6 +57,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
                 select(communities).where(
                     communities.c.status == "active",
                     communities.c.kabkota_code == any_(texts(kabkota_codes)),
+                    records.community_name_key == any_(texts(names)),
                 )
             )
         ).mappings()

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
-from sqlalchemy import any_, func, select
+from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
@@ -58,10 +58,6 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             _decide(job, chunk, row, community, person, current)
 
 
-# A community's name as `name_key` compares it, in SQL.
-_stored_name_key = func.lower(func.btrim(func.regexp_replace(communities.c.name, r"\s+", " ", "g")))
-
-
 async def _communities_by_name(session: AsyncSession, job: Job, rows: list[Row]) -> None:
     """Give each row the id of the one active community it names, among those the importer
     manages (and in its kabupaten/kota, when the row says which)."""
@@ -72,7 +68,7 @@ async def _communities_by_name(session: AsyncSession, job: Job, rows: list[Row])
     for community in (
         await session.execute(
             select(communities).where(
-                communities.c.status == "active", _stored_name_key == any_(texts(keys))
+                communities.c.status == "active", records.community_name_key == any_(texts(keys))
             )
         )
     ).mappings():
