@@ -16,7 +16,6 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import DefaultPartitioner
 from opentelemetry import trace
 from opentelemetry.metrics import Meter
 from opentelemetry.propagate import extract
@@ -27,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
 from kombel_runtime.envelope import Envelope
 from kombel_runtime.messaging_tables import LANES, NOTIFY_CHANNEL
+from kombel_runtime.partitioning import partition_for
 
 log = logging.getLogger(__name__)
 
 _MAX_LINKS = 128  # the SDK's default limit of links per span
-_PARTITIONER = DefaultPartitioner()
 
 _LANE_LOCK_NAMESPACE = 0x6B6F6D  # "kom"
 
@@ -198,7 +197,7 @@ class OutboxRelay:
         by_partition: dict[int, list[asyncpg.Record]] = {}
         for row in rows:
             key = row["key"].encode()
-            by_partition.setdefault(_PARTITIONER(key, partitions, partitions), []).append(row)
+            by_partition.setdefault(partition_for(key, partitions), []).append(row)
         deliveries = []
         for partition, partition_rows in by_partition.items():
             batch = self._producer.create_batch()
