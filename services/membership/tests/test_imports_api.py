@@ -415,3 +415,31 @@ async def test_a_job_whose_worker_died_is_taken_up_where_it_stood(
     done = await eventually(status, lambda s: s["status"] == "succeeded", timeout_s=60)
     assert (done["rows_done"], done["created"]) == (2500, 2500)
     assert await people_in(platform, npsn) == 1500, "the 1,000 rows done before are not read again"
+
+
+async def test_a_retried_upload_with_its_idempotency_key_starts_one_job(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    content, _ = people_csv(npsn)
+    headers = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota) | {
+        "Idempotency-Key": str(uuid.uuid4())
+    }
+
+    async def post(dry_run: str) -> Any:
+        # Each attempt gets its own multipart boundary, as with any client.
+        return await platform.client.post(
+            "/membership/imports/people",
+            params={"dry_run": dry_run},
+            files={"file": ("ptk.csv", content)},
+            headers=headers,
+        )
+
+    first, retried = await post("true"), await post("true")
+    assert first.status_code == retried.status_code == 202
+    assert retried.json()["id"] == first.json()["id"]
+    assert retried.headers["idempotent-replayed"] == "true"
+    other = await post("false")  # the same file, but for real: another request
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"

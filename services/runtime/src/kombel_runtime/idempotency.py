@@ -1,7 +1,9 @@
 """`Idempotency-Key` on POST: a retried request gets the first answer instead of a second effect.
 
 Answers are kept in Redis for a day, per caller (the bearer token) and key. The same key with
-a different body is refused; a retry while the first request still runs gets 409.
+a different request (path, query or body) is refused; a retry while the first request still
+runs gets 409. A multipart upload is compared without its boundary, which every client picks
+anew for each attempt.
 """
 
 import hashlib
@@ -44,7 +46,7 @@ class IdempotencyMiddleware:
             return
         body, receive = await _read_body(receive)
         caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()[:32]
-        fingerprint = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
+        fingerprint = _fingerprint(scope, headers.get(b"content-type", b""), body)
         redis_key = f"{self.namespace}:idem:{caller}:{hashlib.sha256(key).hexdigest()}"
         claimed = await self.client.set(
             redis_key,
@@ -116,6 +118,25 @@ class IdempotencyMiddleware:
             ),
             ex=TTL_S,
         )
+
+
+def _fingerprint(scope: Scope, content_type: bytes, body: bytes) -> str:
+    digest = hashlib.sha256(scope["path"].encode())
+    digest.update(b"\0" + scope.get("query_string", b"") + b"\0")
+    boundary = _boundary(content_type)
+    digest.update(body.replace(boundary, b"") if boundary else body)
+    return digest.hexdigest()
+
+
+def _boundary(content_type: bytes) -> bytes | None:
+    kind, _, parameters = content_type.partition(b";")
+    if not kind.strip().lower().startswith(b"multipart/"):
+        return None
+    for parameter in parameters.split(b";"):
+        name, _, value = parameter.strip().partition(b"=")
+        if name.lower() == b"boundary" and value.strip(b'"'):
+            return value.strip(b'"')
+    return None
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
