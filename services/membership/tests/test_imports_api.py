@@ -16,9 +16,10 @@ from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota
 from membership.db.tables import imports, people
+from membership.imports.retention import prune_import_rows
 from membership.imports.worker import scope_of
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 pytestmark = pytest.mark.infra
 
@@ -443,3 +444,48 @@ async def test_a_retried_upload_with_its_idempotency_key_starts_one_job(
     other = await post("false")  # the same file, but for real: another request
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    content, nuptks = people_csv(npsn)
+    first = await upload(platform, "people", content, staff, dry_run=False)
+    second = await upload(platform, "people", content, staff, dry_run=False)
+    assert (first["created"], second["duplicates"]) == (3, 3)
+
+    async def noted(job: dict[str, Any], which: str) -> list[str]:
+        response = await platform.client.get(job[which], headers=staff)
+        assert response.status_code == 200, response.text
+        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))[1:]
+        return [row[0] for row in rows]
+
+    assert await noted(first, "errors_csv") == ["4", "5", "6"]
+    assert await noted(second, "matches_csv") == ["2", "3", "7"]
+    rina = (
+        await platform.client.get("/membership/people", params={"q": nuptks[0]}, headers=staff)
+    ).json()["items"][0]
+    erased = await platform.client.post(f"/membership/people/{rina['id']}/erase", headers=staff)
+    assert erased.status_code == 200, erased.text
+
+    # Row 2 is Rina; row 5 repeated her NUPTK under another name.
+    assert await noted(first, "errors_csv") == ["4", "6"]
+    assert await noted(second, "errors_csv") == ["4", "6"]
+    assert await noted(second, "matches_csv") == ["3", "7"]
+
+    runtime = platform.runtime("membership")
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(imports)
+            .where(imports.c.id == first["id"])
+            .values(finished_at=datetime.now(UTC) - timedelta(days=31))
+        )
+    assert await prune_import_rows(runtime) >= 2
+    expired = await platform.client.get(first["errors_csv"], headers=staff)
+    assert expired.status_code == 410
+    assert expired.json()["error"]["code"] == "import_rows_expired"
+    assert "30 hari" in expired.json()["error"]["message"]
+    assert await noted(second, "matches_csv") == ["3", "7"], "a recent import keeps its rows"

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
-from kombel_runtime.service import DbSession, Runtime
+from kombel_runtime.service import DbSession, Runtime, ServiceRuntime
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
 from membership.imports.reading import format_problem
+from membership.imports.retention import retention_days, rows_expired
 from membership.imports.worker import scope_of, wake_import_workers
 from membership.settings import MembershipSettings
 
@@ -226,6 +227,7 @@ async def import_events(
 
 async def _rows_csv(
     session: DbSession,
+    runtime: ServiceRuntime,
     principal: Principal,
     import_id: UUID,
     outcomes: tuple[str, ...],
@@ -233,6 +235,13 @@ async def _rows_csv(
     filename: str,
 ) -> StreamingResponse:
     job = await _job(session, principal, import_id)
+    days = retention_days(runtime)
+    if rows_expired(job["finished_at"], days):
+        raise ApiError(
+            410,
+            "import_rows_expired",
+            f"Rincian baris impor ini sudah dihapus: disimpan {days} hari setelah impor selesai.",
+        )
     noted = await session.execute(
         select(import_rows.c.row_number, import_rows.c.cells, import_rows.c.note)
         .where(import_rows.c.import_id == import_id, import_rows.c.outcome.in_(outcomes))
@@ -254,9 +263,11 @@ async def _rows_csv(
 
 @router.get("/{import_id}/errors.csv", summary="Baris yang ditolak, dengan kolom Kesalahan")
 async def rejected_rows(
-    import_id: UUID, principal: CurrentPrincipal, session: DbSession
+    import_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
 ) -> StreamingResponse:
-    return await _rows_csv(session, principal, import_id, ("rejected",), "Kesalahan", "ditolak")
+    return await _rows_csv(
+        session, runtime, principal, import_id, ("rejected",), "Kesalahan", "ditolak"
+    )
 
 
 @router.get(
@@ -264,8 +275,8 @@ async def rejected_rows(
     summary="Baris yang sama dengan atau memperbarui data tersimpan, dengan kolom Keterangan",
 )
 async def matched_rows(
-    import_id: UUID, principal: CurrentPrincipal, session: DbSession
+    import_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
 ) -> StreamingResponse:
     return await _rows_csv(
-        session, principal, import_id, ("duplicate", "update"), "Keterangan", "cocok"
+        session, runtime, principal, import_id, ("duplicate", "update"), "Keterangan", "cocok"
     )

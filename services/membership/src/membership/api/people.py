@@ -27,6 +27,7 @@ from membership.db import records
 from membership.db.audit import audit
 from membership.db.tables import audit_log, memberships, people
 from membership.domain.drafts import PersonDraft
+from membership.imports.retention import forget_in_import_rows
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -361,6 +362,7 @@ async def erase_person(
         await session.execute(
             people.update().where(people.c.id == person_id).values(**erased, updated_at=now)
         )
+        await forget_in_import_rows(session, row)
         await record_events(
             session, runtime.source, [PersonErased(person_id=person_id, erased_at=now)]
         )

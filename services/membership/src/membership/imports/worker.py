@@ -15,6 +15,7 @@ from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Jo
 from membership.imports.kinds import ImportKind
 from membership.imports.pipeline import run_import
 from membership.imports.progress import publish_progress
+from membership.imports.retention import prune_import_rows
 from membership.settings import MembershipSettings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ _CLAIM = text(
     """
 )
 STALE_AFTER_S = 120
+PRUNE_EVERY_S = 600
 
 
 def principal_of(scope: dict[str, Any]) -> Principal:
@@ -77,13 +79,27 @@ async def _wait_for_work(runtime: ServiceRuntime, stopping: asyncio.Event) -> No
         await sleep_unless_stopped(stopping, 1.0)
 
 
+async def _prune_when_due(runtime: ServiceRuntime, due: float) -> float:
+    """Between jobs, now and then: the noted rows past their retention go."""
+    now = asyncio.get_running_loop().time()
+    if now < due:
+        return due
+    try:
+        await prune_import_rows(runtime)
+    except Exception as failure:  # housekeeping: the next round tries again
+        log.warning("import rows prune failed", extra={"error_type": type(failure).__name__})
+    return now + PRUNE_EVERY_S
+
+
 async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
     settings = runtime.settings
     max_rows = settings.import_max_rows if isinstance(settings, MembershipSettings) else 200_000
+    next_prune = 0.0
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
             claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
+            next_prune = await _prune_when_due(runtime, next_prune)
             await _wait_for_work(runtime, stopping)
             continue
         job = Job(
