@@ -15,7 +15,7 @@ from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota
-from membership.db.tables import imports, people
+from membership.db.tables import audit_log, imports, people
 from membership.imports.retention import prune_import_rows
 from membership.imports.worker import scope_of
 from openpyxl import Workbook
@@ -489,3 +489,17 @@ async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
     assert expired.json()["error"]["code"] == "import_rows_expired"
     assert "30 hari" in expired.json()["error"]["message"]
     assert await noted(second, "matches_csv") == ["3", "7"], "a recent import keeps its rows"
+    async with runtime.sessions() as session:
+        reads = (
+            (
+                await session.execute(
+                    select(audit_log.c.detail).where(
+                        audit_log.c.action == "import.rows.read",
+                        audit_log.c.subject == second["id"],
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert {"outcomes": ["duplicate", "update"], "returned": 2} in reads, reads

@@ -234,24 +234,37 @@ async def _rows_csv(
     column: str,
     filename: str,
 ) -> StreamingResponse:
-    job = await _job(session, principal, import_id)
-    days = retention_days(runtime)
-    if rows_expired(job["finished_at"], days):
-        raise ApiError(
-            410,
-            "import_rows_expired",
-            f"Rincian baris impor ini sudah dihapus: disimpan {days} hari setelah impor selesai.",
+    async with session.begin():
+        job = await _job(session, principal, import_id)
+        days = retention_days(runtime)
+        if rows_expired(job["finished_at"], days):
+            raise ApiError(
+                410,
+                "import_rows_expired",
+                f"Rincian baris impor ini sudah dihapus: disimpan {days} hari setelah impor "
+                "selesai.",
+            )
+        noted = (
+            await session.execute(
+                select(import_rows.c.row_number, import_rows.c.cells, import_rows.c.note)
+                .where(import_rows.c.import_id == import_id, import_rows.c.outcome.in_(outcomes))
+                .order_by(import_rows.c.row_number)
+            )
+        ).all()
+        # The rows carry the uploaded cells: reading them is a bulk read of personal data.
+        await audit(
+            session,
+            principal,
+            "import.rows.read",
+            str(import_id),
+            outcomes=list(outcomes),
+            returned=len(noted),
         )
-    noted = await session.execute(
-        select(import_rows.c.row_number, import_rows.c.cells, import_rows.c.note)
-        .where(import_rows.c.import_id == import_id, import_rows.c.outcome.in_(outcomes))
-        .order_by(import_rows.c.row_number)
-    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     headers = list(job["headers"] or [])
     writer.writerow(["Baris", *headers, column])
-    for number, cells, note in noted.tuples():
+    for number, cells, note in noted:
         padded = list(cells) + [""] * (len(headers) - len(cells))
         writer.writerow([number, *padded, note])
     return StreamingResponse(
