@@ -1,5 +1,6 @@
 """Bulk imports over HTTP, against the real database, Redis and broker."""
 
+import asyncio
 import csv
 import io
 import itertools
@@ -503,3 +504,55 @@ async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
             .all()
         )
     assert {"outcomes": ["duplicate", "update"], "returned": 2} in reads, reads
+
+
+async def test_saving_imports_of_one_kind_take_turns_and_dry_runs_do_not_wait(
+    platform: RunningPlatform,
+) -> None:
+    """Two files that name the same school, decided side by side, would both create it."""
+    runtime = platform.runtime("membership")
+    kabkota = fresh_kabkota()
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    other_worker = uuid7()  # a schools import running on another replica
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            imports.insert().values(
+                id=other_worker,
+                kind="schools",
+                dry_run=False,
+                status="running",
+                filename="lain.csv",
+                requested_by="replika-lain",
+                scope=scope_of(Principal(subject="replika-lain", roles=frozenset())),
+                started_at=datetime.now(UTC),
+                heartbeat_at=datetime.now(UTC),
+            )
+        )
+    npsn = str(random.randint(10**7, 10**8 - 1))
+    sheet = (
+        f"NPSN,Nama Sekolah,Jenjang,Status,Kabupaten/Kota\n{npsn},SD Antre,SD,negeri,{kabkota}\n"
+    )
+    try:
+        queued = await platform.client.post(
+            "/membership/imports/schools",
+            params={"dry_run": "false"},
+            files={"file": ("s.csv", sheet.encode())},
+            headers=staff,
+        )
+        waiting = f"/membership/imports/{queued.json()['id']}"
+        dry = await upload(platform, "schools", sheet.encode(), staff, dry_run=True)
+        assert (dry["status"], dry["created"]) == ("succeeded", 1), "a dry run does not wait"
+        await asyncio.sleep(2.5)
+        still = (await platform.client.get(waiting, headers=staff)).json()
+        assert still["status"] == "queued", still
+    finally:
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(
+                update(imports).where(imports.c.id == other_worker).values(status="succeeded")
+            )
+    done = await eventually(
+        lambda: platform.client.get(waiting, headers=staff),
+        lambda r: r.json()["status"] == "succeeded",
+        timeout_s=30,
+    )
+    assert done.json()["created"] == 1

@@ -21,22 +21,33 @@ from membership.settings import MembershipSettings
 log = logging.getLogger(__name__)
 
 # A queued job, or a running one whose worker stopped beating (it died mid-file): the job
-# goes on from the rows it had committed.
+# goes on from the rows it had committed. Jobs that save (not dry runs) of one kind run one at
+# a time across all workers: two files naming the same NUPTK or community, decided side by
+# side, would both create it. Claims take turns under an advisory lock, so the second claim
+# sees the first one's job running.
+_CLAIM_TURN = text("SELECT pg_advisory_xact_lock(:lock)")
 _CLAIM = text(
     """
     UPDATE imports
     SET status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now()
     WHERE id = (
-        SELECT id FROM imports
-        WHERE status = 'queued'
-           OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale_s))
-        ORDER BY created_at
+        SELECT id FROM imports q
+        WHERE (q.status = 'queued'
+               OR (q.status = 'running'
+                   AND q.heartbeat_at < now() - make_interval(secs => :stale_s)))
+          AND (q.dry_run OR NOT EXISTS (
+                SELECT 1 FROM imports r
+                WHERE r.kind = q.kind AND r.id <> q.id AND NOT r.dry_run
+                  AND r.status = 'running'
+                  AND r.heartbeat_at >= now() - make_interval(secs => :stale_s)))
+        ORDER BY q.created_at
         LIMIT 1 FOR UPDATE SKIP LOCKED
     )
     RETURNING id, kind, dry_run, scope, content, started_at,
               rows_done, created, updated, duplicates, rejected
     """
 )
+_CLAIM_LOCK = 0x6B6F6D_0001  # "kom", imports
 STALE_AFTER_S = 120
 PRUNE_EVERY_S = 600
 
@@ -97,6 +108,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
     next_prune = 0.0
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
+            await session.execute(_CLAIM_TURN, {"lock": _CLAIM_LOCK})
             claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
             next_prune = await _prune_when_due(runtime, next_prune)
