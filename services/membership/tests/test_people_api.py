@@ -4,14 +4,18 @@ import random
 import uuid
 from typing import Any
 
+import asyncpg
 import pytest
 from kombel_events.regions import regions
 from kombel_runtime.auth import Role
+from kombel_runtime.errors import is_unique_violation
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
-from membership.db.tables import audit_log
+from membership.db.tables import audit_log, schools
+from membership.imports.job import copy_records
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 pytestmark = pytest.mark.infra
 
@@ -335,3 +339,29 @@ async def test_school_pages_follow_the_next_cursor(platform: RunningPlatform) ->
             break
         params["cursor"] = page["next"]
     assert seen == sorted(created)
+
+
+async def test_unique_violations_are_recognised_through_sqlalchemy_and_copy(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    code = await school(platform, kabkota)
+    runtime = platform.runtime("membership")
+    again = {
+        "npsn": code,
+        "name": "SD Kembar",
+        "jenjang": "SD",
+        "status": "negeri",
+        "province_code": kabkota[:2],
+        "kabkota_code": kabkota,
+    }
+    async with runtime.sessions() as session:
+        with pytest.raises(IntegrityError) as through_orm:
+            async with session.begin():
+                await session.execute(schools.insert().values(**again))
+    assert is_unique_violation(through_orm.value)
+    async with runtime.sessions() as session:
+        with pytest.raises(asyncpg.UniqueViolationError) as through_copy:
+            async with session.begin():
+                await copy_records(session, "schools", [again])
+    assert is_unique_violation(through_copy.value)

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,25 @@ def validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+UNIQUE_VIOLATION = "23505"
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """A unique index refused the write: from asyncpg directly, or wrapped by SQLAlchemy."""
+    for candidate in (error, getattr(error, "orig", None), error.__cause__):
+        if getattr(candidate, "sqlstate", None) == UNIQUE_VIOLATION:
+            return True
+    return False
+
+
+def _constraint_of(error: BaseException) -> str | None:
+    for candidate in (error, getattr(error, "orig", None), error.__cause__):
+        name = getattr(candidate, "constraint_name", None)
+        if isinstance(name, str):
+            return name
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
@@ -149,6 +169,21 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(
             error_body(code, message), status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def conflicting_write(request: Request, error: IntegrityError) -> JSONResponse:
+        if not is_unique_violation(error):
+            return await unexpected(request, error)
+        # Two requests saved the same thing at once; the check before the write missed the
+        # other. The database's message quotes the value, so only the constraint is logged.
+        log.warning("unique violation", extra={"constraint": _constraint_of(error) or "unknown"})
+        return JSONResponse(
+            error_body(
+                "conflict",
+                "Data yang sama baru saja disimpan oleh permintaan lain. Muat ulang lalu periksa.",
+            ),
+            status_code=409,
         )
 
     @app.exception_handler(Exception)

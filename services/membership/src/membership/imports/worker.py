@@ -7,6 +7,7 @@ from typing import Any
 
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.backoff import sleep_unless_stopped
+from kombel_runtime.errors import is_unique_violation
 from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 
@@ -90,6 +91,20 @@ async def _wait_for_work(runtime: ServiceRuntime, stopping: asyncio.Event) -> No
         await sleep_unless_stopped(stopping, 1.0)
 
 
+def _failure_message(job: Job, failure: Exception) -> str:
+    if is_unique_violation(failure):
+        # A request (or another service's replica) saved the same record while the job ran.
+        log.warning("import met a concurrent write", extra={"import_id": str(job.id)})
+        return (
+            "Data yang sama disimpan bersamaan oleh permintaan lain selama impor berjalan. "
+            "Unggah lagi berkas yang sama: baris yang sudah tersimpan akan dikenali."
+        )
+    log.exception(
+        "import failed", extra={"import_id": str(job.id), "error_type": type(failure).__name__}
+    )
+    return "Berkas gagal diproses. Unggah lagi; jika berulang, hubungi admin."
+
+
 async def _prune_when_due(runtime: ServiceRuntime, due: float) -> float:
     """Between jobs, now and then: the noted rows past their retention go."""
     now = asyncio.get_running_loop().time()
@@ -134,14 +149,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
         except ImportFailed as failure:
             status, error = "failed", str(failure)
         except Exception as failure:
-            log.exception(
-                "import failed",
-                extra={"import_id": str(job.id), "error_type": type(failure).__name__},
-            )
-            status, error = (
-                "failed",
-                "Berkas gagal diproses. Unggah lagi; jika berulang, hubungi admin.",
-            )
+            status, error = "failed", _failure_message(job, failure)
         async with runtime.sessions() as session, session.begin():
             # The upload is personal data: once the job is over only the rejected rows stay.
             total = await session.scalar(
