@@ -1,6 +1,7 @@
 """`POST /membership/communities` over HTTP: validation, authentication and scope."""
 
 import random
+import uuid
 
 import pytest
 from kombel_runtime.auth import Role
@@ -16,7 +17,7 @@ URL = "/membership/communities"
 
 def body(kabkota: str, **changes: object) -> dict[str, object]:
     return {
-        "name": f"KKG Gugus {random.randint(1, 99)}",
+        "name": f"KKG Gugus {uuid.uuid4().hex[:8]}",
         "kind": "antar_sekolah",
         "forum_type": "KKG",
         "jenjang": ["SD"],
@@ -83,3 +84,70 @@ async def test_district_staff_cannot_register_in_another_kabupaten(
     assert response.json()["error"]["code"] == "outside_scope"
     assert there in response.json()["error"]["message"]
     assert await outbox_rows(platform) == before
+
+
+async def test_one_name_per_active_community_in_a_kabupaten(platform: RunningPlatform) -> None:
+    kabkota, elsewhere = fresh_kabkota(), fresh_kabkota()
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    first = await platform.client.post(
+        URL, json=body(kabkota, name="KKG Gugus 3 Sidikalang"), headers=admin
+    )
+    assert first.status_code == 201
+    again = await platform.client.post(
+        URL, json=body(kabkota, name="kkg gugus  3 SIDIKALANG"), headers=admin
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "community_exists"
+    assert again.json()["error"]["details"] == [{"existing_id": first.json()["id"]}]
+    there = await platform.client.post(
+        URL, json=body(elsewhere, name="KKG Gugus 3 Sidikalang"), headers=admin
+    )
+    assert there.status_code == 201, "another kabupaten/kota may use the name"
+
+    other = await platform.client.post(URL, json=body(kabkota, name="KKG Gugus 4"), headers=admin)
+    renamed = await platform.client.patch(
+        f"{URL}/{other.json()['id']}", json={"name": "KKG Gugus 3 Sidikalang"}, headers=admin
+    )
+    assert renamed.status_code == 409
+    assert renamed.json()["error"]["code"] == "community_exists"
+
+    archived = await platform.client.post(f"{URL}/{first.json()['id']}/archive", headers=admin)
+    assert archived.status_code == 200
+    reused = await platform.client.post(
+        URL, json=body(kabkota, name="KKG Gugus 3 Sidikalang"), headers=admin
+    )
+    assert reused.status_code == 201, "an archived community's name is free again"
+
+
+async def test_a_school_community_keeps_one_host_school_when_changed(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    hosts = []
+    for _ in range(2):
+        npsn = str(random.randint(10**7, 10**8 - 1))
+        school = await platform.client.post(
+            "/membership/schools",
+            json={
+                "npsn": npsn,
+                "name": f"SD Negeri {npsn[-3:]}",
+                "jenjang": "SD",
+                "status": "negeri",
+                "kabkota_code": kabkota,
+            },
+            headers=admin,
+        )
+        assert school.status_code == 201
+        hosts.append(npsn)
+    community = await platform.client.post(
+        URL,
+        json=body(kabkota, kind="dalam_sekolah", forum_type="organik", host_school_npsns=hosts[:1]),
+        headers=admin,
+    )
+    assert community.status_code == 201
+    changed = await platform.client.patch(
+        f"{URL}/{community.json()['id']}", json={"host_school_npsns": hosts}, headers=admin
+    )
+    assert changed.status_code == 422
+    assert changed.json()["error"]["code"] == "too_many_host_schools"

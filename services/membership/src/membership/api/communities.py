@@ -26,7 +26,7 @@ from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
-from sqlalchemy import ColumnElement, and_, false, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.api.scope import not_found
@@ -40,6 +40,7 @@ from membership.domain.communities import (
     can_see_community,
     check_details,
     check_penggerak_kept,
+    name_key,
     register_community,
     schedule_in_place,
 )
@@ -159,6 +160,32 @@ async def _check_hosts(session: AsyncSession, npsns: list[str]) -> None:
             )
 
 
+_NAME_LOCK = 0x6B6F6D02  # "kom", community names
+
+
+async def _check_name_free(session: AsyncSession, kabkota_code: str, name: str) -> None:
+    """One name per active community within a kabupaten/kota (as the imports match them).
+    Registrations of one kabupaten/kota take turns, so two at once cannot both pass."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(_NAME_LOCK, func.hashtext(kabkota_code)))
+    )
+    existing = await session.scalar(
+        select(communities.c.id).where(
+            communities.c.status == "active",
+            communities.c.kabkota_code == kabkota_code,
+            records.community_name_key == name_key(name),
+        )
+    )
+    if existing is not None:
+        raise ApiError(
+            409,
+            "community_exists",
+            "Sudah ada komunitas aktif dengan nama ini di kabupaten/kota yang sama. Beri nama "
+            "yang membedakan, mis. dengan nama kecamatan atau sekolahnya.",
+            details=[{"existing_id": str(existing)}],
+        )
+
+
 async def _community(
     session: AsyncSession, principal: Principal, community_id: UUID, *, lock: bool = False
 ) -> dict[str, Any]:
@@ -209,6 +236,7 @@ async def register(
         "schedule": community.schedule.model_dump() if community.schedule else None
     }
     async with session.begin():
+        await _check_name_free(session, community.kabkota_code, community.name)
         await _check_hosts(session, community.host_school_npsns)
         await session.execute(communities.insert().values(**row))
         await record_events(session, runtime.source, [event])
@@ -308,6 +336,8 @@ async def change_community(
         )
         if "host_school_npsns" in changes:
             await _check_hosts(session, changes["host_school_npsns"])
+        if name_key(updated["name"]) != name_key(row["name"]):
+            await _check_name_free(session, row["kabkota_code"], updated["name"])
         if updated != row:
             await session.execute(
                 update(communities)

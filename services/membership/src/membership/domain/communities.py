@@ -90,11 +90,15 @@ def schedule_in_place(times: MeetingTimes | None, kabkota_code: str) -> Schedule
 
 
 def check_details(
-    kind: CommunityKind, forum_type: ForumType, subject_name: str | None, hosts: list[str]
+    kind: CommunityKind | str,
+    forum_type: ForumType | str,
+    subject_name: str | None,
+    hosts: list[str],
 ) -> None:
-    if forum_type is ForumType.MGMP and not subject_name:
+    # == rather than `is`: a stored community's kind and forum come back as plain strings.
+    if forum_type == ForumType.MGMP and not subject_name:
         raise ApiError(422, "subject_required", "MGMP perlu mata pelajaran (`subject_name`).")
-    if kind is CommunityKind.DALAM_SEKOLAH and len(hosts) > 1:
+    if kind == CommunityKind.DALAM_SEKOLAH and len(hosts) > 1:
         raise ApiError(
             422, "too_many_host_schools", "Komunitas dalam sekolah hanya punya satu sekolah induk."
         )
