@@ -216,6 +216,7 @@ def _require_manager(principal: Principal, community: dict[str, Any]) -> None:
     summary="Daftarkan komunitas belajar",
     responses={
         403: {"description": "Di luar peran atau wilayah kewenangan"},
+        409: {"description": "Nama sudah dipakai komunitas aktif di kabupaten/kota yang sama"},
         422: {"description": "Data tidak sah"},
     },
 )
