@@ -60,6 +60,7 @@ async def run(folder: Path) -> int:
             small = await import_file(platform, 4324)
             large = await import_file(platform, import_rows())
             search_ms = await name_search_ms(platform, large)
+            excel = await import_file(platform, import_rows(), excel=True)
             floor = await copy_floor(platform, import_rows())
             naive = await one_request_per_row(platform, 1000)
     print()
@@ -68,7 +69,7 @@ async def run(folder: Path) -> int:
     print(f"\npipeline / bare aiokafka: {ratio:.2f} (aim: at least 0.25)")
     print(f"p99 at 500 events/s: {paced.p99_ms:.0f} ms (aim: under 250 ms)")
     print()
-    print(import_table([small, large, floor, naive]))
+    print(import_table([small, large, excel, floor, naive]))
     print(f"\n4,324 rows committed in {small.seconds:.2f} s (aim: under 2 s)")
     print(
         f"{large.rows} rows: {large.rate:.0f} rows/s, peak RSS {large.peak_rss_mb:.0f} MB "

@@ -41,7 +41,15 @@ def test_emails_are_lowercased_and_checked() -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["081234567890", "0812-3456-789", "+62 (812) 3456 7890", "6285712345678", "0821 1234 5678 9"],
+    [
+        "081234567890",
+        "0812-3456-789",
+        "+62 (812) 3456 7890",
+        "6285712345678",
+        "0821 1234 5678 9",
+        "81234567890",  # an Excel number cell drops the 0
+        "8123456789",
+    ],
 )
 def test_the_mobile_fast_path_agrees_with_the_full_parser(written: str) -> None:
     import phonenumbers

@@ -2,8 +2,10 @@
 
 import io
 import zipfile
+from datetime import date, datetime
 
 import pytest
+import xlwt
 from membership.imports.reading import UnreadableFile, format_problem, open_table
 from openpyxl import Workbook
 
@@ -19,14 +21,21 @@ def test_windows_1252_and_semicolons_read_as_office_computers_write_them() -> No
     assert rows == [["José Simanjuntak", "Medan"]]
 
 
-def test_an_old_excel_file_is_named_with_what_to_do() -> None:
-    content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
-    problem = format_problem(content)
-    assert problem is not None
-    assert ".xls" in problem
-    assert ".xlsx" in problem
-    with pytest.raises(UnreadableFile, match="xls"):
-        open_table(content)
+def test_an_excel_97_file_reads_with_its_numbers_and_dates() -> None:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("PTK")
+    for column, header in enumerate(["Nama Lengkap", "NUPTK", "No. HP/WA", "Tanggal Mulai"]):
+        sheet.write(0, column, header)
+    sheet.write(1, 0, "Rina Sitorus")
+    sheet.write(1, 1, "1234567890120001")
+    sheet.write(1, 2, 81234567001)  # a phone typed as a number loses its 0
+    sheet.write(1, 3, date(2026, 5, 25), xlwt.easyxf(num_format_str="DD/MM/YYYY"))
+    saved = io.BytesIO()
+    book.save(saved)
+    assert format_problem(saved.getvalue()) is None
+    headers, rows = rows_of(saved.getvalue())
+    assert headers == ["Nama Lengkap", "NUPTK", "No. HP/WA", "Tanggal Mulai"]
+    assert rows == [["Rina Sitorus", "1234567890120001", "81234567001", "2026-05-25"]]
 
 
 @pytest.mark.parametrize(
@@ -38,7 +47,7 @@ def test_an_old_excel_file_is_named_with_what_to_do() -> None:
     ],
 )
 def test_a_file_that_is_not_a_table_is_refused_in_indonesian(content: bytes) -> None:
-    with pytest.raises(UnreadableFile, match="bukan CSV atau XLSX"):
+    with pytest.raises(UnreadableFile, match="bukan CSV atau Excel"):
         rows_of(content)
 
 
@@ -50,7 +59,7 @@ def test_a_csv_that_breaks_halfway_names_the_line() -> None:
         list(table.rows)
 
 
-def test_a_damaged_xlsx_sheet_names_the_last_row_read() -> None:
+def test_a_damaged_xlsx_sheet_is_refused_before_any_row_is_read() -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -69,7 +78,16 @@ def test_a_damaged_xlsx_sheet_names_the_last_row_read() -> None:
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data[: data.index(b'<row r="30"')] + b'<row r="30"><c r="A30" t="s'
             target.writestr(item, data)
-    table = open_table(damaged.getvalue())
-    assert table.headers == ["Nama Lengkap", "NPSN Sekolah"]
-    with pytest.raises(UnreadableFile, match="Berkas XLSX rusak setelah baris 29"):
-        list(table.rows)
+    with pytest.raises(UnreadableFile, match="Berkas Excel tidak dapat dibaca"):
+        open_table(damaged.getvalue())
+
+
+def test_xlsx_dates_and_numbers_come_back_as_people_typed_them() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["NPSN", "Tanggal", "Nama"])
+    sheet.append([10203040, datetime(2026, 5, 25), "SD Negeri 1"])
+    saved = io.BytesIO()
+    book.save(saved)
+    assert rows_of(saved.getvalue())[1] == [["10203040", "2026-05-25", "SD Negeri 1"]]

