@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 import xlwt
-from membership.imports.reading import UnreadableFile, format_problem, open_table
+from membership.imports.reading import UnreadableFile, flatten, format_problem, open_table
 from openpyxl import Workbook
 
 
@@ -91,3 +91,25 @@ def test_xlsx_dates_and_numbers_come_back_as_people_typed_them() -> None:
     saved = io.BytesIO()
     book.save(saved)
     assert rows_of(saved.getvalue())[1] == [["10203040", "2026-05-25", "SD Negeri 1"]]
+
+
+def test_an_excel_file_flattens_to_csv_with_the_same_cells() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nama Lengkap", "Alamat", "NPSN"])
+    sheet.append(['Rina "Butet" Sitorus, S.Pd.', "Jl. Pahlawan No. 12;\nSidikalang", 10203040])
+    sheet.append([None, None, None])  # a blank row, skipped
+    sheet.append(["Budi", "", 10203041])
+    saved = io.BytesIO()
+    book.save(saved)
+    flat = flatten(saved.getvalue())
+    assert not flat.startswith(b"PK")
+    assert rows_of(flat) == rows_of(saved.getvalue())
+    assert rows_of(flat)[1][0] == [
+        'Rina "Butet" Sitorus, S.Pd.',
+        "Jl. Pahlawan No. 12;\nSidikalang",
+        "10203040",
+    ]
+    csv_upload = b"Nama Lengkap;NPSN\nRina;10203040\n"
+    assert flatten(csv_upload) is csv_upload

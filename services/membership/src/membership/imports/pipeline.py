@@ -31,7 +31,13 @@ from membership.imports.job import (
 )
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
-from membership.imports.reading import ColumnMap, UnreadableFile, map_columns, open_table
+from membership.imports.reading import (
+    ColumnMap,
+    UnreadableFile,
+    flatten,
+    map_columns,
+    open_table,
+)
 
 CHUNK_ROWS = 5000
 
@@ -74,6 +80,7 @@ async def run_import(
     and a stopping service leaves the job to be picked up again after the current chunk."""
     spec = SPECS[job.kind]
     try:
+        content = await asyncio.to_thread(flatten, content)
         table = await asyncio.to_thread(open_table, content)
         columns = map_columns(spec, table.headers)
         # Counting reads the whole file, so a file that breaks halfway fails here, before

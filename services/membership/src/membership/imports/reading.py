@@ -53,6 +53,20 @@ def open_table(content: bytes) -> Table:
     return _csv(content)
 
 
+def flatten(content: bytes) -> bytes:
+    """An Excel upload as UTF-8 CSV, anything else as it is. An import reads its file twice
+    (to count, then to process): flattened once, the sheet's memory is given back before the
+    rows are processed, and neither pass parses Excel again."""
+    if not content.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return content
+    table = _excel(content)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return buffer.getvalue().encode()
+
+
 def _csv(content: bytes) -> Table:
     encoding = _encoding(content)
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
