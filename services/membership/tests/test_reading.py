@@ -6,13 +6,20 @@ from datetime import date, datetime
 
 import pytest
 import xlwt
-from membership.imports.reading import UnreadableFile, flatten, format_problem, open_table
+from membership.imports.kinds import SPECS, ImportKind
+from membership.imports.reading import (
+    UnreadableFile,
+    flatten,
+    format_problem,
+    map_columns,
+    open_table,
+)
 from openpyxl import Workbook
 
 
 def rows_of(content: bytes) -> tuple[list[str], list[list[str]]]:
     table = open_table(content)
-    return table.headers, list(table.rows)
+    return table.headers, [cells for _, cells in table.rows]
 
 
 def test_windows_1252_and_semicolons_read_as_office_computers_write_them() -> None:
@@ -54,7 +61,7 @@ def test_a_file_that_is_not_a_table_is_refused_in_indonesian(content: bytes) -> 
 def test_a_csv_that_breaks_halfway_names_the_line() -> None:
     content = b"Nama Lengkap,Kota\nRina,Medan\nBudi,Sidikalang\n" + b"x" * 200_000 + b",y\n"
     table = open_table(content)
-    assert next(table.rows) == ["Rina", "Medan"]
+    assert next(table.rows) == (2, ["Rina", "Medan"])
     with pytest.raises(UnreadableFile, match="Baris 4 tidak dapat dibaca"):
         list(table.rows)
 
@@ -113,3 +120,41 @@ def test_an_excel_file_flattens_to_csv_with_the_same_cells() -> None:
     ]
     csv_upload = b"Nama Lengkap;NPSN\nRina;10203040\n"
     assert flatten(csv_upload) is csv_upload
+
+
+def test_a_title_above_the_header_is_passed_over_and_rows_keep_their_numbers() -> None:
+    spec = SPECS[ImportKind.PEOPLE]
+    csv_file = (
+        b"Daftar PTK Kabupaten Dairi;;\r\n"
+        b";;\r\n"
+        b"Nama Lengkap;NUPTK;NPSN Sekolah\r\n"
+        b"Rina Sitorus;1234567890120001;10210001\r\n"
+        b";;\r\n"
+        b"Budi Harahap;1234567890120002;10210001\r\n"
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Daftar PTK Kabupaten Dairi"
+    sheet.append([])
+    for row in (
+        ["Nama Lengkap", "NUPTK", "NPSN Sekolah"],
+        ["Rina Sitorus", "1234567890120001", "10210001"],
+        [],
+        ["Budi Harahap", "1234567890120002", "10210001"],
+    ):
+        sheet.append(row)
+    saved = io.BytesIO()
+    book.save(saved)
+    for content in (csv_file, saved.getvalue(), flatten(saved.getvalue())):
+        table = open_table(content, spec)
+        assert table.headers == ["Nama Lengkap", "NUPTK", "NPSN Sekolah"]
+        assert [number for number, _ in table.rows] == [4, 6]
+
+
+def test_without_its_columns_in_the_first_rows_the_first_row_is_named() -> None:
+    content = b"Nama;Alamat\nRina;Medan\n"
+    table = open_table(content, SPECS[ImportKind.PEOPLE])
+    assert table.headers == ["Nama", "Alamat"]
+    with pytest.raises(UnreadableFile, match="Kolom wajib tidak ditemukan: NPSN Sekolah"):
+        map_columns(SPECS[ImportKind.PEOPLE], table.headers)

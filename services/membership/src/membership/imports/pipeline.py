@@ -9,7 +9,6 @@ row that differs updates the stored record.
 
 import asyncio
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from kombel_runtime.errors import validation_message
@@ -81,11 +80,11 @@ async def run_import(
     spec = SPECS[job.kind]
     try:
         content = await asyncio.to_thread(flatten, content)
-        table = await asyncio.to_thread(open_table, content)
+        table = await asyncio.to_thread(open_table, content, spec)
         columns = map_columns(spec, table.headers)
         # Counting reads the whole file, so a file that breaks halfway fails here, before
         # anything is saved.
-        total = await asyncio.to_thread(_count_rows, content)
+        total = await asyncio.to_thread(_count_rows, content, spec)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     if total > job.max_rows:
@@ -99,8 +98,7 @@ async def run_import(
             .where(imports.c.id == job.id)
             .values(rows_total=total, headers=table.headers)
         )
-    numbered: Iterator[tuple[int, list[str]]] = zip(itertools.count(2), table.rows, strict=False)
-    numbered = itertools.islice(numbered, job.counters.rows_done, None)
+    numbered = itertools.islice(table.rows, job.counters.rows_done, None)
     started = datetime.now(UTC)
 
     def next_rows() -> list[Row]:
@@ -172,5 +170,5 @@ async def _write(
     await publish_progress(runtime, job.id, "running", total, job.counters, started)
 
 
-def _count_rows(content: bytes) -> int:
-    return sum(1 for _ in open_table(content).rows)
+def _count_rows(content: bytes, spec: KindSpec) -> int:
+    return sum(1 for _ in open_table(content, spec).rows)

@@ -10,6 +10,7 @@ reads it over ten times faster than openpyxl. Numbers that spreadsheets turned i
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,10 +29,16 @@ class UnreadableFile(ValueError):
     """The upload is not a table this import can read; the message says why, in Indonesian."""
 
 
+# Files exported from other systems often have a title and blank lines above the header.
+HEADER_WITHIN_ROWS = 20
+
+
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: Iterator[list[str]]
+    # Each non-blank row after the header with its number as the spreadsheet shows it (the
+    # first row is 1), so "Baris 7" in errors.csv is row 7 of the file whatever came before.
+    rows: Iterator[tuple[int, list[str]]]
 
 
 def format_problem(content: bytes) -> str | None:
@@ -44,51 +51,70 @@ def format_problem(content: bytes) -> str | None:
     return None
 
 
-def open_table(content: bytes) -> Table:
+def open_table(content: bytes, spec: KindSpec | None = None) -> Table:
+    """The table in the upload. With a `spec`, the header is the first row (among the first
+    20) that has the kind's required columns; without, the first row that is not blank."""
     problem = format_problem(content)
     if problem:
         raise UnreadableFile(problem)
-    if content.startswith((XLSX_MAGIC, XLS_MAGIC)):
-        return _excel(content)
-    return _csv(content)
+    excel = content.startswith((XLSX_MAGIC, XLS_MAGIC))
+    records = _excel_records(content) if excel else _csv_records(content)
+    first: list[str] | None = None
+    for number, cells in records:
+        if not _filled(cells):
+            continue
+        headers = [c.strip() for c in cells]
+        if first is None:
+            first = headers
+        if spec is None or _has_required_columns(spec, headers):
+            return Table(headers, ((n, c) for n, c in records if _filled(c)))
+        if number >= HEADER_WITHIN_ROWS:
+            break
+    if first is None:
+        raise UnreadableFile("Berkas kosong: baris pertama harus berisi judul kolom.")
+    return Table(first, iter(()))  # map_columns names what the first row lacks
 
 
 def flatten(content: bytes) -> bytes:
     """An Excel upload as UTF-8 CSV, anything else as it is. An import reads its file twice
     (to count, then to process): flattened once, the sheet's memory is given back before the
-    rows are processed, and neither pass parses Excel again."""
+    rows are processed, and neither pass parses Excel again. Blank rows stay, so the rows keep
+    their numbers."""
     if not content.startswith((XLSX_MAGIC, XLS_MAGIC)):
         return content
-    table = _excel(content)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerows(cells for _, cells in _excel_records(content))
     return buffer.getvalue().encode()
 
 
-def _csv(content: bytes) -> Table:
-    encoding = _encoding(content)
-    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
-    first = text.readline()
-    if not first.strip():
-        raise UnreadableFile("Berkas kosong: baris pertama harus berisi judul kolom.")
-    delimiter = max([",", ";", "\t"], key=first.count)
-    header_row = next(csv.reader([first], delimiter=delimiter))
-    reader = csv.reader(text, delimiter=delimiter)
+def _filled(cells: list[str]) -> bool:
+    return any(c.strip() for c in cells)
 
-    def values() -> Iterator[list[str]]:
-        try:
-            for row in reader:
-                if any(c.strip() for c in row):
-                    yield row
-        except csv.Error as error:  # a NUL byte, a field longer than 128 KB, …
-            raise UnreadableFile(
-                f"Baris {reader.line_num + 1} tidak dapat dibaca sebagai CSV. "
-                "Simpan ulang berkasnya sebagai CSV dari Excel atau unggah XLSX."
-            ) from error
 
-    return Table([h.strip() for h in header_row], values())
+def _has_required_columns(spec: KindSpec, headers: list[str]) -> bool:
+    try:
+        map_columns(spec, headers)
+    except UnreadableFile:
+        return False
+    return True
+
+
+def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline="")
+    head = list(itertools.islice(text, HEADER_WITHIN_ROWS))
+    # The delimiter the opening lines use most: a title line above the header misleads no one.
+    delimiter = max([",", ";", "\t"], key=lambda d: max((ln.count(d) for ln in head), default=0))
+    reader = csv.reader(itertools.chain(head, text), delimiter=delimiter)
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, row
+    except csv.Error as error:  # a NUL byte, a field longer than 128 KB, …
+        raise UnreadableFile(
+            f"Baris {number + 1} tidak dapat dibaca sebagai CSV. "
+            "Simpan ulang berkasnya sebagai CSV dari Excel atau unggah XLSX."
+        ) from error
 
 
 def _encoding(content: bytes) -> str:
@@ -102,28 +128,20 @@ def _encoding(content: bytes) -> str:
     raise UnreadableFile(NOT_A_TABLE)
 
 
-def _excel(content: bytes) -> Table:
+def _excel_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     from python_calamine import CalamineWorkbook
 
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        rows = iter(sheet.iter_rows())
-        header_row = next(rows, None)
+        # Rows come from the sheet's first row on, even when its used range starts lower (a
+        # test holds calamine to it), so their numbers are the sheet's.
+        rows = sheet.iter_rows()
     except Exception as error:  # a damaged zip or sheet, or a format calamine does not know
         raise UnreadableFile(
             "Berkas Excel tidak dapat dibaca. Simpan ulang dari Excel atau unggah CSV."
         ) from error
-    if header_row is None:
-        raise UnreadableFile("Lembar kerja pertama kosong: baris pertama harus berisi judul kolom.")
-    headers = [_cell(c).strip() for c in header_row]
-
-    def values() -> Iterator[list[str]]:
-        for row in rows:
-            cells = [_cell(c) for c in row]
-            if any(c.strip() for c in cells):
-                yield cells
-
-    return Table(headers, values())
+    for number, row in enumerate(rows, start=1):
+        yield number, [_cell(c) for c in row]
 
 
 def _cell(value: object) -> str:
