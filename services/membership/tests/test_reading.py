@@ -158,3 +158,18 @@ def test_without_its_columns_in_the_first_rows_the_first_row_is_named() -> None:
     assert table.headers == ["Nama", "Alamat"]
     with pytest.raises(UnreadableFile, match="Kolom wajib tidak ditemukan: NPSN Sekolah"):
         map_columns(SPECS[ImportKind.PEOPLE], table.headers)
+
+
+def test_a_sheet_whose_cells_start_lower_keeps_the_sheets_row_numbers() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for column, header in zip("CDE", ["Nama Lengkap", "NUPTK", "NPSN Sekolah"], strict=True):
+        sheet[f"{column}4"] = header
+    for column, value in zip("CDE", ["Rina Sitorus", "1234567890120001", "10210001"], strict=True):
+        sheet[f"{column}5"] = value
+    saved = io.BytesIO()
+    book.save(saved)
+    table = open_table(saved.getvalue(), SPECS[ImportKind.PEOPLE])
+    assert table.headers == ["Nama Lengkap", "NUPTK", "NPSN Sekolah"]
+    assert list(table.rows) == [(5, ["Rina Sitorus", "1234567890120001", "10210001"])]
