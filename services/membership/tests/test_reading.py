@@ -173,3 +173,13 @@ def test_a_sheet_whose_cells_start_lower_keeps_the_sheets_row_numbers() -> None:
     table = open_table(saved.getvalue(), SPECS[ImportKind.PEOPLE])
     assert table.headers == ["Nama Lengkap", "NUPTK", "NPSN Sekolah"]
     assert list(table.rows) == [(5, ["Rina Sitorus", "1234567890120001", "10210001"])]
+
+
+def test_commas_in_a_semicolon_file_do_not_change_its_delimiter() -> None:
+    content = (
+        "Nama Lengkap;NPSN Sekolah\r\nRina Sitorus, S.Pd., M.Pd., Gr., C.Ed.;10210001\r\n"
+    ).encode("cp1252")
+    assert rows_of(content) == (
+        ["Nama Lengkap", "NPSN Sekolah"],
+        [["Rina Sitorus, S.Pd., M.Pd., Gr., C.Ed.", "10210001"]],
+    )

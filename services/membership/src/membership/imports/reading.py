@@ -103,9 +103,7 @@ def _has_required_columns(spec: KindSpec, headers: list[str]) -> bool:
 def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline="")
     head = list(itertools.islice(text, HEADER_WITHIN_ROWS))
-    # The delimiter the opening lines use most: a title line above the header misleads no one.
-    delimiter = max([",", ";", "\t"], key=lambda d: max((ln.count(d) for ln in head), default=0))
-    reader = csv.reader(itertools.chain(head, text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head))
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
@@ -115,6 +113,15 @@ def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
             f"Baris {number + 1} tidak dapat dibaca sebagai CSV. "
             "Simpan ulang berkasnya sebagai CSV dari Excel atau unggah XLSX."
         ) from error
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The one the first line with any delimiter uses most (a title line may have none)."""
+    candidates = [",", ";", "\t"]
+    for line in lines:
+        if any(d in line for d in candidates):
+            return max(candidates, key=line.count)
+    return ","
 
 
 def _encoding(content: bytes) -> str:
