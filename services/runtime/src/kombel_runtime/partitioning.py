@@ -1,7 +1,8 @@
-"""Kafka's default partitioning of keyed records: murmur2 of the key, as every client does.
+"""Kafka's default partitioning of keyed records: murmur2 of the key, as the Java client does.
 
-The relay places records itself to send whole batches per partition, so it must agree with
-Java, librdkafka and aiokafka on where a key goes. aiokafka's murmur2 mirrors the Java code
+The relay places records itself to send whole batches per partition, so it must agree with the
+Java client's default partitioner (which aiokafka follows) on where a key goes; librdkafka
+agrees when set to `murmur2_random`. aiokafka's murmur2 mirrors the Java code
 line by line (about 7 µs for a 36-byte key); this one reads the key a word at a time with
 `struct` and keeps the arithmetic to what 32 bits need (about half of that), which
 counts when an import publishes 100,000 events.

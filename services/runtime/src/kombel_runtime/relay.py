@@ -191,8 +191,8 @@ class OutboxRelay:
     async def _send_batches(
         self, topic: str, rows: list[asyncpg.Record]
     ) -> list[asyncio.Future[Any]]:
-        """Records go out as whole batches per partition, placed by Kafka's default partitioner
-        (murmur2 of the key, as every client does): far cheaper than one send per record."""
+        """Records go out as whole batches per partition, placed as the Java client's default
+        partitioner places them (murmur2 of the key): far cheaper than one send per record."""
         partitions = sorted(await self._producer.partitions_for(topic))
         by_partition: dict[int, list[asyncpg.Record]] = {}
         for row in rows:
