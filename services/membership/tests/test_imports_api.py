@@ -556,3 +556,40 @@ async def test_saving_imports_of_one_kind_take_turns_and_dry_runs_do_not_wait(
         timeout_s=30,
     )
     assert done.json()["created"] == 1
+
+
+async def test_the_import_history_lists_the_callers_own_newest_first(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await make_school(platform, kabkota)
+    staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    someone_else = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
+    content, _ = people_csv(npsn)
+    ids = [(await upload(platform, "people", content, staff, dry_run=True))["id"] for _ in range(2)]
+    schools_sheet = (
+        f"NPSN,Nama Sekolah,Jenjang,Status,Kabupaten/Kota\n{npsn},SD,SD,negeri,{kabkota}\n"
+    )
+    ids.append(
+        (await upload(platform, "schools", schools_sheet.encode(), staff, dry_run=True))["id"]
+    )
+    await upload(platform, "people", content, someone_else, dry_run=True)
+
+    first = (
+        await platform.client.get("/membership/imports", params={"limit": 2}, headers=staff)
+    ).json()
+    assert first["total"] == 3
+    assert [i["id"] for i in first["items"]] == [ids[2], ids[1]]
+    assert first["items"][1]["kind"] == "people"
+    assert first["items"][1]["errors_csv"] is not None
+    rest = (
+        await platform.client.get(
+            "/membership/imports", params={"limit": 2, "cursor": first["next"]}, headers=staff
+        )
+    ).json()
+    assert [i["id"] for i in rest["items"]] == [ids[0]]
+    assert rest["next"] is None
+    people_only = (
+        await platform.client.get("/membership/imports", params={"kind": "people"}, headers=staff)
+    ).json()
+    assert [i["id"] for i in people_only["items"]] == [ids[1], ids[0]]

@@ -59,16 +59,19 @@ async def keyset_page(
     cursor: str | None,
     item: Callable[[dict[str, Any]], T],
     parse: Callable[[str], Any] = str,
+    newest_first: bool = False,
 ) -> Page[T]:
-    """One page of `query` ordered by a unique `key`, with the total over all pages."""
+    """One page of `query` ordered by a unique `key` (descending with `newest_first`), with the
+    total over all pages."""
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     if cursor:
         (after,) = decode_cursor(cursor, 1)
         try:
-            query = query.where(key > parse(after))
+            query = query.where(key < parse(after) if newest_first else key > parse(after))
         except ValueError as error:
             raise invalid_cursor() from error
-    rows = (await session.execute(query.order_by(key).limit(limit + 1))).mappings().all()
+    order = key.desc() if newest_first else key
+    rows = (await session.execute(query.order_by(order).limit(limit + 1))).mappings().all()
     items = [item(dict(row)) for row in rows[:limit]]
     last = rows[limit - 1][key] if len(rows) > limit else None
     return Page(items=items, total=total, next=encode_cursor([last]) if last is not None else None)

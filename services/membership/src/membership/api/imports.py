@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
+from kombel_runtime.pagination import Page, keyset_page
 from kombel_runtime.service import DbSession, Runtime, ServiceRuntime
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -179,6 +180,32 @@ def _status(row: dict[str, Any]) -> ImportStatus:
             if row["duplicates"] or row["updated"]
             else None
         ),
+    )
+
+
+@router.get("", response_model=Page[ImportStatus], summary="Riwayat impor, terbaru lebih dulu")
+async def list_imports(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    kind: ImportKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> Page[ImportStatus]:
+    """The caller's own imports (a national admin sees everyone's); their files are not kept."""
+    query = select(*(c for c in imports.c if c.name != "content"))
+    if not principal.has_any(Role.NATIONAL_ADMIN):
+        query = query.where(imports.c.requested_by == principal.subject)
+    if kind is not None:
+        query = query.where(imports.c.kind == kind.value)
+    return await keyset_page(
+        session,
+        query,
+        imports.c.id,
+        limit=limit,
+        cursor=cursor,
+        item=_status,
+        parse=UUID,
+        newest_first=True,
     )
 
 
