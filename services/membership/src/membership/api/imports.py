@@ -24,9 +24,9 @@ from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
 from membership.imports.reading import format_problem
-from membership.imports.retention import retention_days, rows_expired
+from membership.imports.retention import rows_expired
 from membership.imports.worker import scope_of, wake_import_workers
-from membership.settings import MembershipSettings
+from membership.settings import membership_settings
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -100,10 +100,7 @@ async def upload(
     dry_run: Annotated[bool, Query(description="Periksa saja, tanpa menyimpan")] = True,
 ) -> ImportAccepted:
     _may_import(principal, kind)
-    settings = runtime.settings
-    limit = (
-        settings.import_max_bytes if isinstance(settings, MembershipSettings) else 30 * 1024 * 1024
-    )
+    limit = membership_settings(runtime).import_max_bytes
     content = bytearray()
     while chunk := await file.read(1024 * 1024):
         content += chunk
@@ -263,7 +260,7 @@ async def _rows_csv(
 ) -> StreamingResponse:
     async with session.begin():
         job = await _job(session, principal, import_id)
-        days = retention_days(runtime)
+        days = membership_settings(runtime).import_rows_retention_days
         if rows_expired(job["finished_at"], days):
             raise ApiError(
                 410,

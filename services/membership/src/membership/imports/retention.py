@@ -11,11 +11,10 @@ from sqlalchemy import Text, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.settings import MembershipSettings
+from membership.settings import membership_settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DAYS = 30
 _BATCH = 10_000
 
 _PRUNE = text(
@@ -44,25 +43,17 @@ _FORGET = text(
 ).bindparams(bindparam("exact", type_=ARRAY(Text)))
 
 
-def retention_days(runtime: ServiceRuntime) -> int:
-    settings = runtime.settings
-    if isinstance(settings, MembershipSettings):
-        return settings.import_rows_retention_days
-    return DEFAULT_DAYS
-
-
 def rows_expired(finished_at: datetime | None, days: int) -> bool:
     return finished_at is not None and finished_at < datetime.now(UTC) - timedelta(days=days)
 
 
 async def prune_import_rows(runtime: ServiceRuntime) -> int:
     """Delete the noted rows of imports that ended longer ago than the retention."""
+    days = membership_settings(runtime).import_rows_retention_days
     deleted = 0
     while True:
         async with runtime.sessions() as session, session.begin():
-            result = await session.execute(
-                _PRUNE, {"days": retention_days(runtime), "batch": _BATCH}
-            )
+            result = await session.execute(_PRUNE, {"days": days, "batch": _BATCH})
         count = int(getattr(result, "rowcount", 0) or 0)
         deleted += count
         if count < _BATCH:

@@ -17,7 +17,7 @@ from membership.imports.kinds import ImportKind
 from membership.imports.pipeline import run_import
 from membership.imports.progress import publish_progress
 from membership.imports.retention import prune_import_rows
-from membership.settings import MembershipSettings
+from membership.settings import membership_settings
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,7 @@ async def _prune_when_due(runtime: ServiceRuntime, due: float) -> float:
 
 
 async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
-    settings = runtime.settings
-    max_rows = settings.import_max_rows if isinstance(settings, MembershipSettings) else 200_000
+    max_rows = membership_settings(runtime).import_max_rows
     next_prune = 0.0
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
