@@ -1,6 +1,5 @@
 """Finding schools, people and communities by part of a name (`q`), as staff type it."""
 
-import random
 import uuid
 
 import pytest
@@ -9,25 +8,10 @@ from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkota
 from sqlalchemy import text
 
+from .test_communities_api import body as community_body
+from .test_people_api import npsn, nuptk
+
 pytestmark = pytest.mark.infra
-
-
-def npsn() -> str:
-    return f"{random.randint(10_000_000, 99_999_999)}"
-
-
-def community_body(kabkota: str, **changes: object) -> dict[str, object]:
-    return {
-        "name": "KKG Gugus",
-        "kind": "antar_sekolah",
-        "forum_type": "KKG",
-        "jenjang": ["SD"],
-        "kabkota_code": kabkota,
-    } | changes
-
-
-def nuptk() -> str:
-    return "".join(random.choices("0123456789", k=16))
 
 
 async def post(platform: RunningPlatform, path: str, body: dict[str, object]) -> dict[str, object]:
