@@ -26,11 +26,15 @@ def redact_url(url: str) -> str:
     path, separator, query = url.partition("?")
     if not separator:
         return redact(path)
-    parameters = [
+    return f"{redact(path)}?{redact_query(query)}"
+
+
+def redact_query(query: str) -> str:
+    """A query string (without `?`) masked as `redact_url` masks it."""
+    return "&".join(
         f"{name}={MASK if name in FREE_TEXT_PARAMETERS else redact(value)}"
         for name, value in parse_qsl(query, keep_blank_values=True)
-    ]
-    return f"{redact(path)}?{'&'.join(parameters)}"
+    )
 
 
 def describe_error(error: BaseException, limit: int = 500) -> str:

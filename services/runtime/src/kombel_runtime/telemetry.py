@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kombel_runtime.redaction import redact_url
+from kombel_runtime.redaction import redact_query, redact_url
 from kombel_runtime.settings import TraceExporter
 
 
@@ -125,4 +125,4 @@ def mask_request_url(span: Span, _scope: dict[str, Any]) -> None:
             span.set_attribute(key, redact_url(value))
     query = attributes.get("url.query")
     if isinstance(query, str):
-        span.set_attribute("url.query", redact_url(f"?{query}")[1:])
+        span.set_attribute("url.query", redact_query(query))
