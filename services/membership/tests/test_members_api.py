@@ -215,8 +215,10 @@ async def test_mgmp_without_a_subject_is_refused(platform: RunningPlatform) -> N
     assert response.json()["error"]["code"] == "subject_required"
 
 
-async def test_teachers_see_themselves_and_leads_their_members(platform: RunningPlatform) -> None:
-    community_id, _, (first, second, third) = await setup(platform, fresh_kabkota())
+async def test_teachers_see_themselves_and_leads_their_members_without_contacts(
+    platform: RunningPlatform,
+) -> None:
+    community_id, npsn, (first, second, third) = await setup(platform, fresh_kabkota())
     admin = platform.auth(Role.NATIONAL_ADMIN)
     base = f"/membership/communities/{community_id}/members"
     await post(platform, base, {"person_id": first, "role": "penggerak"}, admin)
@@ -228,9 +230,15 @@ async def test_teachers_see_themselves_and_leads_their_members(platform: Running
     own = (await platform.client.get("/membership/people", headers=me)).json()
     assert [p["id"] for p in own["items"]] == [third]
 
+    # A lead sees the members' names, schools and roles, through the community only.
     lead = platform.auth(Role.COMMUNITY_LEAD, communities=[community_id], person=first)
+    members = (await platform.client.get(base, headers=lead)).json()
+    assert {(m["person_id"], m["school_npsn"], m["school_name"]) for m in members} == {
+        (first, npsn, "SMA Negeri 1"),
+        (second, npsn, "SMA Negeri 1"),
+    }
+    assert not {"nuptk", "nip", "email", "phone"} & set(members[0])
     seen = (await platform.client.get("/membership/people", headers=lead)).json()
-    assert {p["id"] for p in seen["items"]} == {first, second}
-    assert (
-        await platform.client.get(f"/membership/people/{third}", headers=lead)
-    ).status_code == 404
+    assert {p["id"] for p in seen["items"]} == {first}
+    for path in (f"/membership/people/{second}", f"/membership/people/{second}/export"):
+        assert (await platform.client.get(path, headers=lead)).status_code == 404

@@ -8,6 +8,7 @@ from kombel_runtime.service import ServiceDefinition, Worker, standalone_app
 
 from membership.api.communities import router as communities_router
 from membership.api.imports import router as imports_router
+from membership.api.invitations import router as invitations_router
 from membership.api.people import router as people_router
 from membership.api.regions import router as regions_router
 from membership.api.schools import router as schools_router
@@ -20,7 +21,14 @@ definition = ServiceDefinition(
     description="Wilayah, sekolah, PTK, komunitas belajar dan anggotanya.",
     settings_class=MembershipSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[regions_router, schools_router, people_router, communities_router, imports_router],
+    routers=[
+        regions_router,
+        schools_router,
+        people_router,
+        communities_router,
+        invitations_router,
+        imports_router,
+    ],
     workers=[Worker("imports", run_import_worker)],
     publishes=[MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE],
 )

@@ -14,7 +14,6 @@ from kombel_events.membership import (
     Frequency,
     Jenjang,
     KabkotaCode,
-    MemberJoined,
     MemberLeft,
     MemberRole,
     MemberRoleChanged,
@@ -24,6 +23,7 @@ from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
+from kombel_runtime.patch import not_null
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.api.scope import not_found
 from membership.db import records
 from membership.db.audit import audit
-from membership.db.tables import communities, memberships, people
+from membership.db.tables import communities, memberships, people, schools
 from membership.domain.communities import (
     MeetingTimes,
     RegisterCommunity,
@@ -40,10 +40,12 @@ from membership.domain.communities import (
     can_see_community,
     check_details,
     check_penggerak_kept,
+    may_enrol,
     name_key,
     register_community,
     schedule_in_place,
 )
+from membership.services.memberships import join
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 
@@ -113,6 +115,8 @@ class CommunityChanges(BaseModel):
     schedule: ScheduleIn | None = None
     pmm_url: HttpUrl | None = None
 
+    _required = not_null("name", "forum_type", "jenjang", "host_school_npsns")
+
 
 class CommunityOut(BaseModel):
     id: UUID
@@ -145,11 +149,15 @@ class RoleChange(BaseModel):
 
 
 class MemberOut(BaseModel):
+    """What a community's leads and members see of each other: no contacts, no NUPTK or NIP."""
+
     person_id: UUID
     full_name: str
+    school_npsn: str
+    school_name: str
     role: MemberRole
     started_on: date
-    ended_on: date | None
+    ended_on: date | None = None
 
 
 async def _check_hosts(session: AsyncSession, npsns: list[str]) -> None:
@@ -163,26 +171,35 @@ async def _check_hosts(session: AsyncSession, npsns: list[str]) -> None:
 _NAME_LOCK = 0x6B6F6D02  # "kom", community names
 
 
-async def _check_name_free(session: AsyncSession, kabkota_code: str, name: str) -> None:
+async def _check_name_free(
+    session: AsyncSession, principal: Principal, kabkota_code: str, name: str
+) -> None:
     """One name per active community within a kabupaten/kota (as the imports match them).
     Registrations of one kabupaten/kota take turns, so two at once cannot both pass."""
     await session.execute(
         select(func.pg_advisory_xact_lock(_NAME_LOCK, func.hashtext(kabkota_code)))
     )
-    existing = await session.scalar(
-        select(communities.c.id).where(
-            communities.c.status == "active",
-            communities.c.kabkota_code == kabkota_code,
-            records.community_name_key == name_key(name),
+    existing = (
+        (
+            await session.execute(
+                select(communities).where(
+                    communities.c.status == "active",
+                    communities.c.kabkota_code == kabkota_code,
+                    records.community_name_key == name_key(name),
+                )
+            )
         )
+        .mappings()
+        .first()
     )
     if existing is not None:
+        seen = can_see_community(principal, dict(existing))
         raise ApiError(
             409,
             "community_exists",
             "Sudah ada komunitas aktif dengan nama ini di kabupaten/kota yang sama. Beri nama "
             "yang membedakan, mis. dengan nama kecamatan atau sekolahnya.",
-            details=[{"existing_id": str(existing)}],
+            details=[{"existing_id": str(existing["id"])}] if seen else None,
         )
 
 
@@ -237,7 +254,7 @@ async def register(
         "schedule": community.schedule.model_dump() if community.schedule else None
     }
     async with session.begin():
-        await _check_name_free(session, community.kabkota_code, community.name)
+        await _check_name_free(session, principal, community.kabkota_code, community.name)
         await _check_hosts(session, community.host_school_npsns)
         await session.execute(communities.insert().values(**row))
         await record_events(session, runtime.source, [event])
@@ -338,7 +355,7 @@ async def change_community(
         if "host_school_npsns" in changes:
             await _check_hosts(session, changes["host_school_npsns"])
         if name_key(updated["name"]) != name_key(row["name"]):
-            await _check_name_free(session, row["kabkota_code"], updated["name"])
+            await _check_name_free(session, principal, row["kabkota_code"], updated["name"])
         if updated != row:
             await session.execute(
                 update(communities)
@@ -430,11 +447,14 @@ async def list_members(
         select(
             memberships.c.person_id,
             people.c.full_name,
+            people.c.school_npsn,
+            schools.c.name.label("school_name"),
             memberships.c.role,
             memberships.c.started_on,
             memberships.c.ended_on,
         )
         .join(people, people.c.id == memberships.c.person_id)
+        .join(schools, schools.c.npsn == people.c.school_npsn)
         .where(memberships.c.community_id == community_id)
         .order_by(memberships.c.started_on, memberships.c.id)
     )
@@ -461,38 +481,27 @@ async def add_member(
         community = await _community(session, principal, community_id, lock=True)
         _require_manager(principal, community)
         person = await records.person(session, body.person_id)
-        if person is None or person["status"] != "active":
-            raise ApiError(422, "person_unknown", "PTK ini tidak ditemukan atau sudah tidak aktif.")
+        # Unknown and out of reach answer alike: adding is not a way to find people.
+        if (
+            person is None
+            or person["status"] != "active"
+            or not may_enrol(principal, community, person)
+        ):
+            raise ApiError(
+                422,
+                "person_out_of_reach",
+                "PTK ini tidak ditemukan di wilayah yang Anda kelola. Staf menambahkan PTK "
+                "wilayahnya, penggerak menambahkan PTK kabupaten/kota komunitasnya; PTK dari "
+                "wilayah lain bergabung lewat undangan yang ia terima "
+                f"(POST /membership/communities/{community_id}/invitations).",
+            )
         if body.person_id in await _current_roles(session, community_id):
             raise ApiError(409, "already_member", "PTK ini sudah menjadi anggota komunitas.")
-        await session.execute(
-            memberships.insert().values(
-                community_id=community_id,
-                person_id=body.person_id,
-                role=body.role.value,
-                started_on=since,
-                recorded_by=principal.subject,
-            )
+        await join(
+            session, runtime.source, principal, community_id, body.person_id, body.role, since
         )
-        await record_events(
-            session,
-            runtime.source,
-            [
-                MemberJoined(
-                    community_id=community_id, person_id=body.person_id, role=body.role, since=since
-                )
-            ],
-        )
-        await audit(
-            session, principal, "member.joined", str(body.person_id), community=str(community_id)
-        )
-    return MemberOut(
-        person_id=body.person_id,
-        full_name=person["full_name"],
-        role=body.role,
-        started_on=since,
-        ended_on=None,
-    )
+        card = await records.member_card(session, body.person_id)
+    return MemberOut(**card, person_id=body.person_id, role=body.role, started_on=since)
 
 
 @router.patch(
@@ -510,15 +519,13 @@ async def change_role(
     async with session.begin():
         roles = await _member_roles(session, principal, community_id, person_id)
         previous = roles[person_id]
-        person = await records.person(session, person_id)
-        assert person is not None
+        card = await records.member_card(session, person_id)
         if previous is body.role:
             return MemberOut(
+                **card,
                 person_id=person_id,
-                full_name=person["full_name"],
                 role=previous,
                 started_on=await _current_start(session, community_id, person_id),
-                ended_on=None,
             )
         check_penggerak_kept(roles, person_id, body.role)
         await _check_after_start(session, community_id, person_id, since)
@@ -546,13 +553,7 @@ async def change_role(
                 )
             ],
         )
-    return MemberOut(
-        person_id=person_id,
-        full_name=person["full_name"],
-        role=body.role,
-        started_on=since,
-        ended_on=None,
-    )
+    return MemberOut(**card, person_id=person_id, role=body.role, started_on=since)
 
 
 @router.delete(

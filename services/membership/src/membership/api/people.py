@@ -12,20 +12,27 @@ from kombel_events.membership import (
     PersonUpdated,
     Position,
 )
-from kombel_runtime.auth import CurrentPrincipal, Principal, Role
+from kombel_runtime.auth import CurrentPrincipal, Principal
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
+from kombel_runtime.patch import not_null
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.api.scope import can_see, not_found, require_manager_of_school, visible
+from membership.api.scope import (
+    can_see,
+    not_found,
+    registered_elsewhere,
+    require_manager_of_school,
+    visible,
+)
 from membership.db import records
 from membership.db.audit import audit
-from membership.db.tables import audit_log, memberships, people
+from membership.db.tables import audit_log, people
 from membership.domain.drafts import PersonDraft
 from membership.imports.retention import forget_in_import_rows
 
@@ -65,6 +72,8 @@ class PersonChanges(PersonDraft):
     full_name: str | None = None  # type: ignore[assignment]
     school_npsn: str | None = None  # type: ignore[assignment]
 
+    _required = not_null("full_name", "school_npsn", "position")
+
 
 class MergeRequest(BaseModel):
     into: UUID
@@ -88,14 +97,18 @@ async def _school_for(session: AsyncSession, principal: Principal, npsn: str) ->
     return school
 
 
-def _duplicate(found: tuple[UUID, str]) -> ApiError:
-    person_id, field = found
+def _duplicate(principal: Principal, found: tuple[dict[str, Any], str]) -> ApiError:
+    """Who holds the identity, for callers who may see that person; for others only that it
+    is taken."""
+    person, field = found
+    if not can_see(principal, person["kabkota_code"], person["school_npsn"]):
+        return registered_elsewhere("PTK dengan NUPTK, email atau nomor HP/WA")
     label = {"nuptk": "NUPTK", "email": "email", "phone": "nomor HP/WA"}[field]
     return ApiError(
         409,
         "person_duplicate",
         f"Sudah ada PTK dengan {label} yang sama. Perbarui data orang itu, atau gabungkan.",
-        details=[{"existing_id": str(person_id), "matched_on": field}],
+        details=[{"existing_id": str(person["id"]), "matched_on": field}],
     )
 
 
@@ -114,7 +127,7 @@ async def register_person(
         values = body.model_dump()
         found = await records.duplicate_of(session, values)
         if found is not None:
-            raise _duplicate(found)
+            raise _duplicate(principal, found)
         row = values | {
             "id": uuid7(),
             "province_code": school["province_code"],
@@ -195,20 +208,12 @@ async def _visible_person(
 
 
 def reachable_people(principal: Principal) -> ColumnElement[bool]:
-    """Staff their region, principals their school, leads the members of their communities,
-    and everyone their own record."""
+    """Staff their region, principals their school, and everyone their own record. A
+    community's lead sees its members through the community (names, schools and roles), never
+    their contacts or ids of the state (NUPTK, NIP)."""
     conditions = [visible(principal, people, "school_npsn")]
     if principal.person_id:
         conditions.append(people.c.id == principal.person_id)
-    lead_of = principal.community_ids
-    if principal.has_any(Role.COMMUNITY_LEAD) and lead_of:
-        conditions.append(
-            people.c.id.in_(
-                select(memberships.c.person_id).where(
-                    memberships.c.community_id.in_(lead_of), memberships.c.ended_on.is_(None)
-                )
-            )
-        )
     return or_(*conditions)
 
 
@@ -243,7 +248,7 @@ async def change_person(
             }
         found = await records.duplicate_of(session, changes, excluding=person_id)
         if found is not None:
-            raise _duplicate(found)
+            raise _duplicate(principal, found)
         updated = row | changes
         if updated != row:
             await session.execute(
@@ -255,6 +260,17 @@ async def change_person(
             await audit(
                 session, principal, "person.updated", str(person_id), fields=sorted(changes)
             )
+            if updated["kabkota_code"] != row["kabkota_code"]:
+                # A move between regions: only staff who cover both get here (the old school
+                # and the new one are each checked above); imports never move anyone.
+                await audit(
+                    session,
+                    principal,
+                    "person.transferred",
+                    str(person_id),
+                    from_kabkota=row["kabkota_code"],
+                    to_kabkota=updated["kabkota_code"],
+                )
     return PersonOut.model_validate(updated)
 
 
@@ -323,7 +339,7 @@ async def export_person(
         trail = (
             (
                 await session.execute(
-                    select(audit_log.c.at, audit_log.c.action)
+                    select(audit_log.c.at, audit_log.c.action, audit_log.c.detail)
                     .where(audit_log.c.subject == str(person_id))
                     .order_by(audit_log.c.at)
                 )
@@ -335,7 +351,9 @@ async def export_person(
     return {
         "person": PersonOut.model_validate(row).model_dump(mode="json"),
         "recorded_at": row["created_at"].isoformat(),
-        "changes": [{"at": t["at"].isoformat(), "action": t["action"]} for t in trail],
+        "changes": [
+            {"at": t["at"].isoformat(), "action": t["action"], "detail": t["detail"]} for t in trail
+        ],
     }
 
 

@@ -10,11 +10,18 @@ from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.errors import ApiError
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
+from kombel_runtime.patch import not_null
 from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, or_, select
 
-from membership.api.scope import can_see, not_found, require_staff_of, visible
+from membership.api.scope import (
+    can_see,
+    not_found,
+    registered_elsewhere,
+    require_staff_of,
+    visible,
+)
 from membership.db import records
 from membership.db.tables import schools
 from membership.domain.drafts import SchoolDraft
@@ -42,6 +49,8 @@ class SchoolChanges(BaseModel):
     kecamatan: str | None = Field(default=None, max_length=100)
     address: str | None = Field(default=None, max_length=300)
 
+    _required = not_null("name", "jenjang", "status")
+
 
 def _event(
     row: dict[str, Any], kind: type[SchoolRegistered] | type[SchoolUpdated]
@@ -64,7 +73,10 @@ async def register_school(
     assert region is not None  # the draft only accepts known kabupaten/kota
     row = body.model_dump() | {"province_code": region.province_code}
     async with session.begin():
-        if await records.school(session, body.npsn) is not None:
+        existing = await records.school(session, body.npsn)
+        if existing is not None:
+            if not _can_see(principal, existing):
+                raise registered_elsewhere("Sekolah dengan NPSN")
             raise ApiError(
                 409, "school_exists", f"Sekolah dengan NPSN {body.npsn} sudah terdaftar."
             )

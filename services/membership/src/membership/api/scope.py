@@ -49,6 +49,17 @@ def require_manager_of_school(principal: Principal, kabkota_code: str, npsn: str
     require_staff_of(principal, kabkota_code)
 
 
+def registered_elsewhere(what: str) -> ApiError:
+    """A create that meets a record the caller may not see: it is taken, and nothing more is
+    said (no id, no field), so a create is not a way to look up another area's people."""
+    return ApiError(
+        409,
+        "registered_elsewhere",
+        f"{what} ini sudah terdaftar di wilayah lain. Hubungi dinas pendidikan atau BBGP/BPMP "
+        "wilayah tersebut bila datanya perlu dipindahkan.",
+    )
+
+
 def not_found(what: str) -> ApiError:
     return ApiError(
         404, "not_found", f"{what} tidak ditemukan atau di luar wilayah kewenangan Anda."

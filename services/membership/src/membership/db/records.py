@@ -73,10 +73,9 @@ def holder(found: People, values: Mapping[str, Any]) -> tuple[dict[str, Any], st
 
 async def duplicate_of(
     session: AsyncSession, values: dict[str, Any], *, excluding: UUID | None = None
-) -> tuple[UUID, str] | None:
+) -> tuple[dict[str, Any], str] | None:
     """The active person these values belong to, and the field that matched."""
-    hit = holder(await people_holding(session, [values], excluding=excluding), values)
-    return (hit[0]["id"], hit[1]) if hit else None
+    return holder(await people_holding(session, [values], excluding=excluding), values)
 
 
 async def current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID, str]:
@@ -106,3 +105,32 @@ async def end_membership(
     session: AsyncSession, community_id: UUID, person_id: UUID, day: date
 ) -> None:
     await session.execute(ending_membership(community_id, person_id, day))
+
+
+def held_by_others(found: People, values: Mapping[str, Any], person_id: UUID | None) -> list[str]:
+    """The identities of the values that belong to an active person other than `person_id`
+    (any person, when None): a row that would take them cannot be saved."""
+    return [
+        f
+        for f in PERSON_IDENTITIES
+        if (record := found.get((f, values.get(f)))) is not None  # type: ignore[arg-type]
+        and record["id"] != person_id
+    ]
+
+
+async def member_card(session: AsyncSession, person_id: UUID) -> dict[str, Any]:
+    """What a community shows of a member: the name and the school, nothing to contact."""
+    row = (
+        (
+            await session.execute(
+                select(
+                    people.c.full_name, people.c.school_npsn, schools.c.name.label("school_name")
+                )
+                .join(schools, schools.c.npsn == people.c.school_npsn)
+                .where(people.c.id == person_id)
+            )
+        )
+        .mappings()
+        .one()
+    )
+    return dict(row)

@@ -145,3 +145,20 @@ audit_log = sa.Table(
     sa.Column("subject", sa.Text),
     sa.Column("detail", sa.JSON),
 )
+
+# A person of another area joins a community only by accepting its invitation.
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("community_id", UUID(as_uuid=True), sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("person_id", UUID(as_uuid=True), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # pending | accepted | declined | revoked
+    sa.Column("invited_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+)

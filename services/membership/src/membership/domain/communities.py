@@ -165,6 +165,18 @@ def can_manage_community(principal: Principal, community: dict[str, Any]) -> boo
     return principal.has_any(Role.COMMUNITY_LEAD) and str(community["id"]) in principal.communities
 
 
+def may_enrol(principal: Principal, community: dict[str, Any], person: dict[str, Any]) -> bool:
+    """Whether a manager of the community may add the person without the person's consent:
+    staff add the people of their scope, a lead the people of the community's kabupaten/kota.
+    Anyone else (a `daring` community spans provinces) joins by an invitation they accept."""
+    if principal.covers_region(person["kabkota_code"]):
+        return True
+    return (
+        can_manage_community(principal, community)
+        and person["kabkota_code"] == community["kabkota_code"]
+    )
+
+
 def can_see_community(principal: Principal, community: dict[str, Any]) -> bool:
     if can_manage_community(principal, community) or str(community["id"]) in principal.communities:
         return True

@@ -1,5 +1,6 @@
 """An import job's state while it runs, and the pieces every import kind shares."""
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -99,6 +100,18 @@ class Chunk:
         self.copies.setdefault(table, []).append(record)
         if event is not None:
             self.events.append(event)
+
+    def audit(self, job: "Job", action: str, subject: str, **detail: Any) -> None:
+        """An audit entry for a record the import changes, as a request leaves one (the
+        person's export shows it), written with the chunk."""
+        self.copies.setdefault("audit_log", []).append(
+            {
+                "actor": job.principal.subject,
+                "action": action,
+                "subject": subject,
+                "detail": json.dumps(detail | {"import": str(job.id)}),
+            }
+        )
 
     def duplicate(self, row: Row, note: str) -> None:
         """The row says what is already stored."""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db import records
 from membership.db.parameters import texts, uuids
 from membership.db.tables import communities, memberships
-from membership.domain.communities import can_manage_community, name_key
+from membership.domain.communities import can_manage_community, may_enrol, name_key
 from membership.imports.job import Chunk, Job, Row
 
 PENGGERAK = MemberRole.PENGGERAK.value
@@ -50,8 +50,12 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             row.error = "ID Komunitas: tidak ditemukan atau di luar wilayah kewenangan Anda"
         elif community["status"] != "active":
             row.error = "ID Komunitas: komunitas sudah diarsipkan"
-        elif person is None:
-            row.error = "PTK dengan NUPTK/email/nomor HP ini belum terdaftar; impor PTK dulu"
+        elif person is None or not may_enrol(job.principal, community, person):
+            # Unknown and out of reach are said alike: an import is not a way to find people.
+            row.error = (
+                "PTK dengan NUPTK/email/nomor HP ini tidak ditemukan di wilayah komunitas; "
+                "impor PTK dulu, atau undang PTK dari wilayah lain lewat aplikasi"
+            )
         elif job.claim(
             row, [("member", f"{community['id']}:{person['id']}")], {"member": "Anggota"}
         ):
@@ -116,9 +120,12 @@ def _decide(
     current[key] = job.decided[("member", *key)] = role.value
     ids = {"community_id": community["id"], "person_id": person["id"]}
     record = ids | {"role": role.value, "started_on": since, "recorded_by": job.principal.subject}
+    subject, community_id = str(person["id"]), str(community["id"])
     if previous is None:
         chunk.create("memberships", record, MemberJoined(**ids, role=role, since=since))
+        chunk.audit(job, "member.joined", subject, community=community_id)
         return
+    chunk.audit(job, "member.role_changed", subject, community=community_id, role=role.value)
     chunk.update(
         row,
         f"peran berubah dari {previous}",

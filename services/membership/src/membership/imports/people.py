@@ -14,6 +14,15 @@ from membership.db.tables import people, schools
 from membership.imports.job import Chunk, Job
 
 IDENTITIES = {"nuptk": "NUPTK", "email": "Email", "phone": "No. HP/WA"}
+# Said alike whatever matched: an import is not a way to look up another area's people.
+REGISTERED_ELSEWHERE = (
+    "PTK dengan NUPTK, email atau nomor HP/WA ini sudah terdaftar di wilayah lain; hubungi "
+    "dinas pendidikan atau BBGP/BPMP wilayah tersebut"
+)
+MOVE_REFUSED = (
+    "NPSN Sekolah: PTK ini terdaftar di kabupaten/kota lain; impor tidak memindahkan PTK "
+    "antarwilayah. Pemindahan dilakukan staf yang berwenang atas kedua wilayah"
+)
 STATE = ("full_name", "nuptk", "nip", "email", "phone", "position", "school_npsn")
 
 
@@ -48,9 +57,22 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             record = row.values | {"id": uuid7()}
             event = PersonRegistered.model_validate(record | {"person_id": record["id"]})
             chunk.create("people", record, event)
+            chunk.audit(job, "person.registered", str(record["id"]))
             continue
         stored, matched_on = hit
         stored = job.decided.get(("person", stored["id"]), stored)
+        # A match changes only a record the importer may change, and never moves it to
+        # another region: a transfer is a request of staff who cover both.
+        if not can_see(job.principal, stored["kabkota_code"], stored["school_npsn"]):
+            row.error = REGISTERED_ELSEWHERE
+            continue
+        if stored["kabkota_code"] != row.values["kabkota_code"]:
+            row.error = MOVE_REFUSED
+            continue
+        taken = records.held_by_others(found, row.values, stored["id"])
+        if taken:
+            row.error = f"{', '.join(IDENTITIES[f] for f in taken)}: sudah dipakai PTK lain"
+            continue
         differences = {
             f: row.values[f]
             for f in (*STATE, "province_code", "kabkota_code")
@@ -63,6 +85,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         merged = stored | differences
         job.decided[("person", stored["id"])] = merged
         found.update({(f, merged[f]): merged for f in IDENTITIES if merged.get(f)})
+        chunk.audit(job, "person.updated", str(stored["id"]), fields=sorted(differences))
         chunk.update(
             row,
             f"memperbarui PTK tersimpan ({matched}): {', '.join(sorted(differences))}",

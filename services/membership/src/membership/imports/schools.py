@@ -37,8 +37,22 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         stored = existing.get(row.values["npsn"])
         if stored is None:
             chunk.create("schools", row.values, SchoolRegistered.model_validate(row.values))
+            chunk.audit(job, "school.registered", row.values["npsn"])
             continue
         stored = job.decided.get(("school", stored["npsn"]), stored)
+        # A match changes only a school of the importer's area and never moves it.
+        if not job.principal.covers_region(stored["kabkota_code"]):
+            row.error = (
+                "NPSN: sekolah ini sudah terdaftar di wilayah lain; hubungi dinas pendidikan "
+                "wilayah tersebut"
+            )
+            continue
+        if stored["kabkota_code"] != row.values["kabkota_code"]:
+            row.error = (
+                "Kabupaten/Kota: sekolah ini terdaftar di kabupaten/kota lain; impor tidak "
+                "memindahkan sekolah antarwilayah"
+            )
+            continue
         differences = {
             f: row.values[f] for f in STATE if row.values.get(f) and row.values[f] != stored[f]
         }
@@ -47,6 +61,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             continue
         merged = stored | differences
         job.decided[("school", stored["npsn"])] = merged
+        chunk.audit(job, "school.updated", stored["npsn"], fields=sorted(differences))
         chunk.update(
             row,
             f"memperbarui sekolah tersimpan: {', '.join(sorted(differences))}",
