@@ -43,13 +43,14 @@ class Area:
     import_id: str
 
     def record(self, name: str) -> str:
-        return {
+        ids: dict[str, str] = {
             "person": self.member["id"],
             "school": self.school,
             "community": self.community["id"],
             "invitation": self.invitation["id"],
             "import": self.import_id,
-        }[name]
+        }
+        return ids[name]
 
     def callers(self, platform: RunningPlatform) -> Iterator[tuple[str, dict[str, str]]]:
         yield "district_staff", platform.auth(Role.DISTRICT_STAFF, kabkota=self.kabkota)
