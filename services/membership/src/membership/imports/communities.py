@@ -93,6 +93,7 @@ def _create(job: Job, chunk: Chunk, row: Row) -> None:
         row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     chunk.create("communities", asdict(community), event)
+    chunk.audit(job, "community.registered", str(community.id))
 
 
 def _compare(job: Job, chunk: Chunk, row: Row, stored: dict[str, Any]) -> None:
@@ -119,6 +120,7 @@ def _compare(job: Job, chunk: Chunk, row: Row, stored: dict[str, Any]) -> None:
         row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     job.decided[("community", stored["id"])] = merged
+    chunk.audit(job, "community.updated", str(stored["id"]), fields=sorted(differences))
     chunk.update(
         row,
         f"memperbarui komunitas tersimpan ({stored['id']}): {', '.join(sorted(differences))}",
