@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ServiceDefinition, standalone_app
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
+
+from activities.replicas import live_subscriptions
 
 
 class ActivitiesSettings(ServiceSettings):
@@ -17,6 +19,7 @@ definition = ServiceDefinition(
     description="Kegiatan komunitas sepanjang siklus belajar, kehadiran, dan bimtek.",
     settings_class=ActivitiesSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
+    consumers=[ConsumerSpec("activities.membership", live_subscriptions())],
 )
 
 

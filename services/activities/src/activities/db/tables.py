@@ -1,5 +1,60 @@
-"""Tables of the service; its domain tables arrive with its own issue."""
+"""Tables of the activities service.
+
+The `replica_*` tables are activities' own copies of what membership owns, built from its
+events (see `activities.replicas`): names, schools and regions, never contact data. Each row
+keeps the id of the last event applied to it (`version`, a UUIDv7, so later events sort
+later): an event older than what a row already shows changes nothing, which makes a replay or
+a late dead-letter harmless.
+"""
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
 
 metadata = sa.MetaData()
+
+replica_schools = sa.Table(
+    "replica_schools",
+    metadata,
+    sa.Column("npsn", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, nullable=False),
+    sa.Column("version", UUID(as_uuid=True), nullable=False),
+)
+
+replica_people = sa.Table(
+    "replica_people",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("full_name", sa.Text),  # none once the person is erased
+    sa.Column("school_npsn", sa.Text),
+    sa.Column("province_code", sa.Text),
+    sa.Column("kabkota_code", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),  # active | merged | erased
+    sa.Column("merged_into", UUID(as_uuid=True)),
+    sa.Column("version", UUID(as_uuid=True), nullable=False),
+)
+
+replica_communities = sa.Table(
+    "replica_communities",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False),  # active | archived
+    sa.Column("version", UUID(as_uuid=True), nullable=False),
+)
+
+# One row per person and community: the current role, or when the membership ended.
+replica_memberships = sa.Table(
+    "replica_memberships",
+    metadata,
+    sa.Column("community_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("person_id", UUID(as_uuid=True), primary_key=True, index=True),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("ended_on", sa.Date),
+    sa.Column("version", UUID(as_uuid=True), nullable=False),
+)
