@@ -1,7 +1,8 @@
+import json
 import logging
 
 import pytest
-from kombel_runtime.logs import JsonFormatter
+from kombel_runtime.logs import JsonFormatter, PlainFormatter
 from kombel_runtime.redaction import MASK, describe_error, redact, redact_url
 from pydantic import BaseModel, ValidationError
 
@@ -198,3 +199,44 @@ def test_values_quoted_by_errors_are_dropped(text: str, value: str) -> None:
 def test_urls_with_phones_in_dots_brackets_and_double_encoding_are_masked() -> None:
     url = "/membership/people/0812.3456.7890?phone=(0812)%203456%207890&email=rina%252540x.id&n=5"
     assert redact_url(url) == (f"/membership/people/{MASK}?phone={MASK}&email={MASK}&n=5")
+
+
+def test_json_logs_mask_extra_fields_of_any_type() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "impor", None, None)
+    record.person = {"phone": 6281234567890, "emails": ["ani@example.com"], "rows": 12}
+    record.contacts = ("0812.3456.7890",)
+    record.seconds = 0.004563212394714355
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["person"] == {"phone": MASK, "emails": [MASK], "rows": 12}
+    assert entry["contacts"] == [MASK]
+    assert entry["seconds"] == 0.004563212394714355
+
+
+def test_access_logs_mask_paths_written_with_dots_and_double_encoding() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("10.1.2.3:5000", "GET", "/people/0812.3456.7890?email=rina%252540x.id&n=5", "1.1", 200),
+        None,
+    )
+    message = json.loads(JsonFormatter().format(record))["message"]
+    assert message == f'10.1.2.3:5000 - "GET /people/{MASK}?email={MASK}&n=5 HTTP/1.1" 200'
+
+
+def test_plain_logs_are_masked_like_json_logs() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/people?q=Rina+Sitorus&phone=(0812)3456-7890", "1.1", 200),
+        None,
+    )
+    line = PlainFormatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+    assert "Rina" not in line
+    assert "3456" not in line
+    assert line.split(" INFO ")[0] == PlainFormatter().formatTime(record), "the time is kept"
