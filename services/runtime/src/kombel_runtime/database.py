@@ -10,8 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    # Statement errors otherwise carry their parameters, a person's email or NUPTK among them,
+    # into every log line and span that shows the error.
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 

@@ -1,9 +1,12 @@
 """OpenTelemetry for one service: traces to the configured exporter, metrics for /metrics.
 
 Each service has its own providers (several services share one process in the embedded stack),
-so spans carry the right `service.name`.
+so spans carry the right `service.name`. Spans leave the process masked as log lines are: an
+exception event carries the error's message and traceback, which quote what the database
+refused, and a failed request's status repeats the message.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,14 +14,20 @@ from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.metrics import Meter
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
-from opentelemetry.trace import Span, SpanKind, StatusCode, Tracer
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SpanExporter,
+    SpanExportResult,
+)
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
+from opentelemetry.util.types import Attributes
 from prometheus_client import CollectorRegistry, generate_latest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kombel_runtime.redaction import redact_query, redact_url
+from kombel_runtime.redaction import redact, redact_query, redact_url
 from kombel_runtime.settings import TraceExporter
 
 
@@ -52,15 +61,73 @@ def setup_telemetry(service: str, exporter: TraceExporter, otlp_endpoint: str) -
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         tracer_provider.add_span_processor(
-            BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces"))
+            BatchSpanProcessor(
+                RedactingSpanExporter(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces"))
+            )
         )
     elif exporter is TraceExporter.CONSOLE:
-        tracer_provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+        tracer_provider.add_span_processor(
+            BatchSpanProcessor(RedactingSpanExporter(ConsoleSpanExporter()))
+        )
     registry = CollectorRegistry()
     meter_provider = MeterProvider(
         resource=resource, metric_readers=[PrometheusMetricReader(registry=registry)]
     )
     return Telemetry(service, tracer_provider, meter_provider, registry)
+
+
+class RedactingSpanExporter(SpanExporter):
+    """Passes spans on with every text in their attributes, events and status redacted."""
+
+    def __init__(self, exporter: SpanExporter) -> None:
+        self._exporter = exporter
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._exporter.export([_redacted_span(span) for span in spans])
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._exporter.force_flush(timeout_millis)
+
+
+def _redacted_span(span: ReadableSpan) -> ReadableSpan:
+    """A copy of a finished span with its texts redacted (the SDK's spans are read-only)."""
+    status = span.status
+    if status.description:
+        status = Status(status.status_code, redact(status.description))
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=_redacted_attributes(span.attributes),
+        events=[
+            Event(event.name, _redacted_attributes(event.attributes), event.timestamp)
+            for event in span.events
+        ],
+        links=span.links,
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
+
+
+def _redacted_attributes(attributes: Attributes) -> dict[str, Any]:
+    return {key: _redacted_value(value) for key, value in (attributes or {}).items()}
+
+
+def _redacted_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
+        return tuple(_redacted_value(item) for item in value)
+    if isinstance(value, Mapping):
+        return {key: _redacted_value(item) for key, item in value.items()}
+    return value
 
 
 def trace_sql(engine: AsyncEngine, tracer: Tracer) -> None:
