@@ -4,6 +4,9 @@ Claims: `sub`; `roles` (or Keycloak's `realm_access.roles`); the scopes `provinc
 `kabkota` (e.g. `12.11`), `npsn` and `communities`; `person`, the caller's own person id.
 A signed token whose claims have the wrong shape (a list where a code belongs) is refused like
 a forged one: its scopes would otherwise reach SQL filters as values no query expects.
+
+The edge (`admission.py`) verifies the token once, before the body is read, and leaves the
+principal in the request's state; `authenticate` takes it from there.
 """
 
 import json
@@ -23,6 +26,9 @@ from sqlalchemy import ColumnElement, true
 
 from kombel_runtime.control_characters import has_control_characters
 from kombel_runtime.errors import ApiError
+
+# Where the edge leaves the verified principal in the request's state (`scope["state"]`).
+PRINCIPAL_STATE = "principal"
 
 
 class Role(StrEnum):
@@ -223,14 +229,25 @@ _bearer = HTTPBearer(
 )
 
 
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer …` header; 401 when there is none."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    return token.strip()
+
+
 async def authenticate(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    admitted = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    if isinstance(admitted, Principal):
+        return admitted
+    # A route under a public path that still asks who calls: verified here instead.
+    token = bearer_token(request.headers.get("authorization"))
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(credentials.credentials.strip())
+    return await verifier.verify(token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
