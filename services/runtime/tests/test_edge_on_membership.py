@@ -119,6 +119,28 @@ async def test_an_idempotent_replay_needs_a_valid_token_and_survives_a_refresh(
     assert refreshed.json()["id"] == first.json()["id"]
 
 
+async def test_nul_in_a_query_a_path_or_a_json_name_is_a_422_not_a_500(
+    platform: RunningPlatform,
+) -> None:
+    staff = platform.auth(Role.NATIONAL_ADMIN)
+    for url, field in [
+        (f"{PEOPLE}?q=%00", "query.q"),
+        ("/membership/regions/12%00", "path"),
+        ("/membership/schools?q=SD%00", "query.q"),
+    ]:
+        response = await platform.client.get(url, headers=staff)
+        assert response.status_code == 422, url
+        assert response.json()["error"]["code"] == "control_characters"
+        assert response.json()["error"]["details"][0]["field"] == field
+
+    body = person(await school(platform), full_name="Rina\u0000 Sitorus")
+    response = await platform.client.post(PEOPLE, json=body, headers=staff)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "control_characters"
+    assert "`full_name`" in error["message"]
+
+
 def token_with(platform: RunningPlatform, **claims: Any) -> dict[str, str]:
     now = int(time.time())
     issuer = platform.embedded.issuer

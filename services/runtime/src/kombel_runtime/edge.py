@@ -5,7 +5,8 @@ Outermost first:
    of it is kept;
 2. `AdmissionMiddleware`: rate limits (429) and the bearer token (401), before the body is
    read, so an anonymous caller cannot make a service read anything;
-3. `IdempotencyMiddleware`: replays keyed by the verified caller;
+3. `ControlCharacterMiddleware`: 422 for control characters in path, query and JSON;
+4. `IdempotencyMiddleware`: replays keyed by the verified caller;
 then the app itself (routing, validation, routes).
 """
 
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 from kombel_runtime.admission import AdmissionMiddleware, RateLimits
 from kombel_runtime.auth import TokenVerifier
 from kombel_runtime.body_limits import BodyLimitMiddleware, UploadRoute, UploadRoutes
+from kombel_runtime.control_characters import ControlCharacterMiddleware
 from kombel_runtime.idempotency import IdempotencyMiddleware
 from kombel_runtime.path_templates import PathTemplates
 from kombel_runtime.ratelimit import RateLimiter
@@ -56,6 +58,7 @@ def install_edge(
     limiter = RateLimiter(client, namespace=service) if settings.rate_limit_enabled else None
     # Starlette runs the middleware added last outermost, so they are added innermost first.
     app.add_middleware(IdempotencyMiddleware, client=client, namespace=service)
+    app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(
         AdmissionMiddleware,
         verifier=verifier,
