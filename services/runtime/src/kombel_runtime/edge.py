@@ -7,7 +7,8 @@ Outermost first:
    read, so an anonymous caller cannot make a service read anything;
 3. `ControlCharacterMiddleware`: 422 for control characters in path, query and JSON;
 4. `IdempotencyMiddleware`: replays keyed by the verified caller;
-then the app itself (routing, validation, routes).
+then the app itself (routing, validation, routes). The OpenAPI document lists the answers
+these give.
 """
 
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from kombel_runtime.auth import TokenVerifier
 from kombel_runtime.body_limits import BodyLimitMiddleware, UploadRoute, UploadRoutes
 from kombel_runtime.control_characters import ControlCharacterMiddleware
 from kombel_runtime.idempotency import IdempotencyMiddleware
+from kombel_runtime.openapi import document_error_answers
 from kombel_runtime.path_templates import PathTemplates
 from kombel_runtime.ratelimit import RateLimiter
 from kombel_runtime.settings import ServiceSettings
@@ -71,3 +73,4 @@ def install_edge(
     app.add_middleware(
         BodyLimitMiddleware, json_bytes=settings.max_body_bytes, uploads=upload_routes
     )
+    document_error_answers(app, public=public, unmetered=unmetered)
