@@ -2,6 +2,11 @@
 
 Claims: `sub`; `roles` (or Keycloak's `realm_access.roles`); the scopes `province` (e.g. `12`),
 `kabkota` (e.g. `12.11`), `npsn` and `communities`; `person`, the caller's own person id.
+A signed token whose claims have the wrong shape (a list where a code belongs) is refused like
+a forged one: its scopes would otherwise reach SQL filters as values no query expects.
+
+The edge (`admission.py`) verifies the token once, before the body is read, and leaves the
+principal in the request's state; `authenticate` takes it from there.
 """
 
 import json
@@ -16,9 +21,14 @@ import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 from sqlalchemy import ColumnElement, true
 
+from kombel_runtime.control_characters import has_control_characters
 from kombel_runtime.errors import ApiError
+
+# Where the edge leaves the verified principal in the request's state (`scope["state"]`).
+PRINCIPAL_STATE = "principal"
 
 
 class Role(StrEnum):
@@ -79,17 +89,52 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":
-        raw_roles = claims.get("roles") or claims.get("realm_access", {}).get("roles", [])
+        """The principal of verified claims; `pydantic.ValidationError` when their shape is
+        wrong (a list for `kabkota`, a number for `province`, `roles` that is not a list)."""
+        valid = TokenClaims.model_validate(claims)
+        raw_roles = valid.roles or valid.realm_access.roles
         roles = frozenset(Role(r) for r in raw_roles if r in Role._value2member_map_)
         return cls(
-            subject=str(claims["sub"]),
+            subject=valid.sub,
             roles=roles,
-            province=claims.get("province"),
-            kabkota=claims.get("kabkota"),
-            npsn=claims.get("npsn"),
-            communities=frozenset(str(c) for c in claims.get("communities", [])),
-            person=claims.get("person"),
+            province=valid.province,
+            kabkota=valid.kabkota,
+            npsn=valid.npsn,
+            communities=frozenset(valid.communities),
+            person=valid.person,
         )
+
+
+def _no_control_characters(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("control characters")
+    return value
+
+
+ClaimText = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(_no_control_characters)
+]
+
+
+class RealmAccess(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    roles: list[ClaimText] = []
+
+
+class TokenClaims(BaseModel):
+    """The claims a principal is made of, as the issuer must write them; others are ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    sub: Annotated[ClaimText, StringConstraints(min_length=1)]
+    roles: list[ClaimText] | None = None
+    realm_access: RealmAccess = RealmAccess()
+    province: ClaimText | None = None
+    kabkota: ClaimText | None = None
+    npsn: ClaimText | None = None
+    communities: list[ClaimText] = []
+    person: ClaimText | None = None
 
 
 def _uuid(value: str) -> UUID | None:
@@ -163,7 +208,14 @@ class TokenVerifier:
                 if isinstance(error, jwt.ExpiredSignatureError)
                 else "Token tidak sah. Minta token baru dari penerbit token."
             ) from None
-        return Principal.from_claims(claims)
+        try:
+            return Principal.from_claims(claims)
+        except ValidationError as error:
+            names = sorted({str(e["loc"][0]) for e in error.errors() if e["loc"]})
+            raise _unauthenticated(
+                f"Token tidak sah: klaim {', '.join(f'`{n}`' for n in names)} tidak sesuai "
+                "format. Hubungi pengelola penerbit token."
+            ) from None
 
 
 def _unauthenticated(message: str) -> ApiError:
@@ -177,14 +229,25 @@ _bearer = HTTPBearer(
 )
 
 
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer …` header; 401 when there is none."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    return token.strip()
+
+
 async def authenticate(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    admitted = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    if isinstance(admitted, Principal):
+        return admitted
+    # A route under a public path that still asks who calls: verified here instead.
+    token = bearer_token(request.headers.get("authorization"))
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(credentials.credentials.strip())
+    return await verifier.verify(token)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]

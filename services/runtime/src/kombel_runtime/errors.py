@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
@@ -32,6 +33,35 @@ class ApiError(Exception):
         self.message = message
         self.details = details
         self.headers = headers
+
+
+# For validation, the field with its code and message; other errors may carry other facts
+# instead (e.g. `existing_id`, what a duplicate matched).
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(
+        extra="allow", json_schema_extra={"description": "Satu masalah dari permintaan"}
+    )
+
+    field: str | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class ErrorContent(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+# The body of every error answer of the platform; the OpenAPI documents point to it.
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "Jawaban galat: kode mesin yang tetap dan pesan dalam Bahasa Indonesia"
+        }
+    )
+
+    error: ErrorContent
 
 
 def error_body(

@@ -1,6 +1,9 @@
 """`Idempotency-Key` on POST: a retried request gets the first answer instead of a second effect.
 
-Answers are kept in Redis for a day, per caller (the bearer token) and key. The same key with
+Answers are kept in Redis for a day, per caller and key. The caller is the subject of the token
+the edge has verified (`admission.py`), not the token itself: a retry with a refreshed token
+still gets the first answer, and a request whose token is no longer valid never reaches this
+point. Requests without a verified caller (public paths) are not replayed. The same key with
 a different request (path, query or body) is refused; a retry while the first request still
 runs gets 409. A multipart upload is compared without its boundary, which every client picks
 anew for each attempt.
@@ -13,6 +16,8 @@ from typing import Any
 import redis.asyncio as redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kombel_runtime.asgi import read_body, send_json
+from kombel_runtime.auth import PRINCIPAL_STATE, Principal
 from kombel_runtime.errors import error_body
 
 TTL_S = 24 * 3600
@@ -31,7 +36,8 @@ class IdempotencyMiddleware:
             return
         headers = dict(scope["headers"])
         key = headers.get(b"idempotency-key")
-        if not key:
+        principal = scope.get("state", {}).get(PRINCIPAL_STATE)
+        if not key or not isinstance(principal, Principal):
             await self.app(scope, receive, send)
             return
         if len(key) > 200:
@@ -44,8 +50,8 @@ class IdempotencyMiddleware:
                 ),
             )
             return
-        body, receive = await _read_body(receive)
-        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()[:32]
+        body, receive = await read_body(receive)
+        caller = hashlib.sha256(principal.subject.encode()).hexdigest()[:32]
         fingerprint = _fingerprint(scope, headers.get(b"content-type", b""), body)
         redis_key = f"{self.namespace}:idem:{caller}:{hashlib.sha256(key).hexdigest()}"
         claimed = await self.client.set(
@@ -139,26 +145,6 @@ def _boundary(content_type: bytes) -> bytes | None:
     return None
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return body, replay
-
-
 async def _answer(
     send: Send,
     status: int,
@@ -167,10 +153,7 @@ async def _answer(
     replayed: bool = False,
     headers: list[tuple[str, str]] | None = None,
 ) -> None:
-    payload = json.dumps(body).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    raw += [(k.encode(), v.encode()) for k, v in (headers or []) if k.lower() != "content-type"]
+    raw = [(k.encode(), v.encode()) for k, v in (headers or [])]
     if replayed:
         raw.append((b"idempotent-replayed", b"true"))
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": payload})
+    await send_json(send, status, body, raw)

@@ -27,11 +27,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kombel_runtime.auth import JwksSource, TokenVerifier
 from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
+from kombel_runtime.body_limits import UploadRoute
 from kombel_runtime.consumer import ConsumerRunner, Subscription
 from kombel_runtime.database import asyncpg_dsn, create_engine, session_factory
+from kombel_runtime.edge import (
+    DOCS_ASSETS_PATH,
+    DOCS_OAUTH2_REDIRECT_PATH,
+    DOCS_PATH,
+    OPENAPI_PATH,
+    install_edge,
+)
 from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
-from kombel_runtime.idempotency import IdempotencyMiddleware
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.settings import ServiceRole, ServiceSettings
@@ -67,6 +74,12 @@ class ServiceDefinition:
     # Background work of the worker role besides relay and consumers (e.g. import jobs):
     # each runs supervised until the service stops.
     workers: Sequence["Worker"] = ()
+    # Paths answered without a token, besides health and docs: route templates under the
+    # service's prefix, e.g. "/certificates/{code}/verify".
+    public_paths: Sequence[str] = ()
+    # Routes that take files, with the largest file each accepts; every other route takes
+    # bodies up to `max_body_bytes`.
+    uploads: Sequence[UploadRoute] = ()
 
 
 @dataclass
@@ -295,21 +308,29 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
         title=definition.title,
         description=definition.description,
         version="0.1.0",
-        docs_url=f"{prefix}/docs",
+        docs_url=prefix + DOCS_PATH,
         redoc_url=None,
-        openapi_url=f"{prefix}/openapi.json",
-        swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
-        static_url=f"{prefix}/docs-assets",
+        openapi_url=prefix + OPENAPI_PATH,
+        swagger_ui_oauth2_redirect_url=prefix + DOCS_OAUTH2_REDIRECT_PATH,
+        static_url=prefix + DOCS_ASSETS_PATH,
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    app.state.token_verifier = TokenVerifier(
+    app.state.token_verifier = verifier = TokenVerifier(
         JwksSource(url=settings.auth_jwks_url, path=settings.auth_jwks_path),
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,
     )
     install_error_handlers(app)
-    app.add_middleware(IdempotencyMiddleware, client=runtime.redis, namespace=definition.name)
+    install_edge(
+        app,
+        service=definition.name,
+        settings=settings,
+        client=runtime.redis,
+        verifier=verifier,
+        public_paths=definition.public_paths,
+        uploads=definition.uploads,
+    )
     app.include_router(health_router(), prefix=prefix)
     for router in definition.routers:
         app.include_router(router, prefix=prefix)

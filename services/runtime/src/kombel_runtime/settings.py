@@ -70,6 +70,17 @@ class ServiceSettings(BaseSettings):
     auth_jwks_path: Path | None = None
     dev_issuer_enabled: bool = False
 
+    # The largest request body of a route that takes no files (JSON); upload routes declare
+    # their own limit (`UploadRoute`).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Requests per minute, each a bucket of one minute's worth: per caller (token subject),
+    # per client address, uploads per caller, and invalid or expired tokens per address.
+    rate_limit_enabled: bool = True
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_address_per_minute: int = Field(default=3000, ge=1)
+    rate_limit_uploads_per_minute: int = Field(default=10, ge=1)
+    rate_limit_failed_auth_per_minute: int = Field(default=30, ge=1)
+
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Self:
         if self.environment is Environment.PRODUCTION:

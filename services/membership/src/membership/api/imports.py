@@ -13,6 +13,7 @@ from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.pagination import Page, keyset_page
+from kombel_runtime.responses import CsvResponse, EventStreamResponse
 from kombel_runtime.service import DbSession, Runtime, ServiceRuntime
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -76,7 +77,11 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
         raise ApiError(403, "forbidden", "Peran Anda tidak berwenang mengimpor data ini.")
 
 
-@router.get("/{kind}/template.csv", summary="Templat CSV untuk satu jenis impor")
+@router.get(
+    "/{kind}/template.csv",
+    summary="Templat CSV untuk satu jenis impor",
+    response_class=CsvResponse,
+)
 async def template(kind: ImportKind, _: CurrentPrincipal) -> StreamingResponse:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(SPECS[kind].template_rows())
@@ -214,7 +219,11 @@ async def import_status(
     return _status(await _job(session, principal, import_id))
 
 
-@router.get("/{import_id}/events", summary="Kemajuan impor secara langsung (Server-Sent Events)")
+@router.get(
+    "/{import_id}/events",
+    summary="Kemajuan impor secara langsung (Server-Sent Events)",
+    response_class=EventStreamResponse,
+)
 async def import_events(
     import_id: UUID,
     principal: CurrentPrincipal,
@@ -299,7 +308,12 @@ async def _rows_csv(
     )
 
 
-@router.get("/{import_id}/errors.csv", summary="Baris yang ditolak, dengan kolom Kesalahan")
+@router.get(
+    "/{import_id}/errors.csv",
+    summary="Baris yang ditolak, dengan kolom Kesalahan",
+    response_class=CsvResponse,
+    responses={410: {"description": "Rincian baris sudah dihapus setelah masa simpannya"}},
+)
 async def rejected_rows(
     import_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
 ) -> StreamingResponse:
@@ -311,6 +325,8 @@ async def rejected_rows(
 @router.get(
     "/{import_id}/matches.csv",
     summary="Baris yang sama dengan atau memperbarui data tersimpan, dengan kolom Keterangan",
+    response_class=CsvResponse,
+    responses={410: {"description": "Rincian baris sudah dihapus setelah masa simpannya"}},
 )
 async def matched_rows(
     import_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
