@@ -1,7 +1,5 @@
 """`/membership/imports`: upload a spreadsheet, watch it run, download what was refused."""
 
-import csv
-import io
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -14,6 +12,7 @@ from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.pagination import Page, keyset_page
 from kombel_runtime.service import DbSession, Runtime, ServiceRuntime
+from kombel_runtime.spreadsheet_cells import csv_document
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -78,10 +77,8 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
 
 @router.get("/{kind}/template.csv", summary="Templat CSV untuk satu jenis impor")
 async def template(kind: ImportKind, _: CurrentPrincipal) -> StreamingResponse:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(SPECS[kind].template_rows())
     return StreamingResponse(
-        iter(["\ufeff" + buffer.getvalue()]),
+        iter([csv_document(SPECS[kind].template_rows())]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="templat-{kind.value}.csv"'},
     )
@@ -285,15 +282,12 @@ async def _rows_csv(
             outcomes=list(outcomes),
             returned=len(noted),
         )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     headers = list(job["headers"] or [])
-    writer.writerow(["Baris", *headers, column])
+    table: list[list[object]] = [["Baris", *headers, column]]
     for number, cells, note in noted:
-        padded = list(cells) + [""] * (len(headers) - len(cells))
-        writer.writerow([number, *padded, note])
+        table.append([number, *cells, *[""] * (len(headers) - len(cells)), note])
     return StreamingResponse(
-        iter(["\ufeff" + buffer.getvalue()]),
+        iter([csv_document(table)]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}-{import_id}.csv"'},
     )
