@@ -19,11 +19,14 @@ from sqlalchemy import select
 from membership.api.scope import STAFF, not_found
 from membership.db.audit import audit
 from membership.db.tables import import_rows, imports
+from membership.imports.excel_sandbox import XLSX_MAGIC
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
 from membership.imports.reading import format_problem
+from membership.imports.refusals import FileTooComplex, UnreadableFile
 from membership.imports.retention import rows_expired
+from membership.imports.sheet_limits import SheetLimits, check_zip_directory
 from membership.imports.worker import scope_of, wake_import_workers
 from membership.settings import membership_settings
 
@@ -114,6 +117,8 @@ async def upload(
     problem = format_problem(bytes(content[:8192]))
     if problem:
         raise ApiError(422, "file_format", problem)
+    if content.startswith(XLSX_MAGIC):
+        _refuse_a_zip_bomb(bytes(content), membership_settings(runtime).sheet_limits())
     import_id = uuid7()
     async with session.begin():
         await session.execute(
@@ -134,6 +139,17 @@ async def upload(
     await wake_import_workers(runtime)
     base = f"/membership/imports/{import_id}"
     return ImportAccepted(id=import_id, status="queued", progress=base, events=f"{base}/events")
+
+
+def _refuse_a_zip_bomb(content: bytes, limits: SheetLimits) -> None:
+    """From the zip's directory alone: the API process inflates no upload. A damaged file is
+    left to the job, which says what it could not read."""
+    try:
+        check_zip_directory(content, limits)
+    except FileTooComplex as refusal:
+        raise ApiError(422, "file_too_complex", str(refusal)) from None
+    except UnreadableFile:
+        return
 
 
 async def _job(session: DbSession, principal: Principal, import_id: UUID) -> dict[str, Any]:

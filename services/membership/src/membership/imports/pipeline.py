@@ -19,6 +19,7 @@ from sqlalchemy import text, update
 
 from membership.db.tables import import_rows, imports
 from membership.imports import communities, kecamatan, memberships, people, schools
+from membership.imports.excel_sandbox import flatten
 from membership.imports.job import (
     Chunk,
     Counters,
@@ -30,13 +31,9 @@ from membership.imports.job import (
 )
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
-from membership.imports.reading import (
-    ColumnMap,
-    UnreadableFile,
-    flatten,
-    map_columns,
-    open_table,
-)
+from membership.imports.reading import ColumnMap, map_columns, open_table
+from membership.imports.refusals import UnreadableFile
+from membership.settings import membership_settings
 
 CHUNK_ROWS = 5000
 
@@ -78,8 +75,9 @@ async def run_import(
     """Run the job from where it stands: rows already done (before a restart) are skipped,
     and a stopping service leaves the job to be picked up again after the current chunk."""
     spec = SPECS[job.kind]
+    limits = membership_settings(runtime).sheet_limits()
     try:
-        content = await asyncio.to_thread(flatten, content)
+        content = await flatten(content, limits)
         table = await asyncio.to_thread(open_table, content, spec)
         columns = map_columns(spec, table.headers)
         # Counting reads the whole file, so a file that breaks halfway fails here, before
