@@ -185,6 +185,39 @@ def test_commas_in_a_semicolon_file_do_not_change_its_delimiter() -> None:
     )
 
 
+def test_a_header_of_a_million_columns_is_refused_before_any_matching() -> None:
+    content = b"x," * 1_000_000 + b"\nRina,10203040\n"
+    with pytest.raises(UnreadableFile, match="Baris 1 berisi 1000001 kolom; paling banyak 200"):
+        open_table(content, SPECS[ImportKind.PEOPLE])
+
+
+def test_a_row_wider_than_the_limit_is_refused_unless_what_is_past_it_is_empty() -> None:
+    header = ",".join(["Nama Lengkap", "NPSN Sekolah", *[""] * 300])
+    padded = f"{header}\nRina,10203040{',' * 300}\n".encode()
+    table = open_table(padded, SPECS[ImportKind.PEOPLE])
+    assert (len(table.headers), list(table.rows)) == (200, [(2, ["Rina", "10203040", *[""] * 198])])
+    wide = f"{header}\nRina,10203040{',' * 250}x\n".encode()
+    with pytest.raises(UnreadableFile, match="Baris 2 berisi 252 kolom"):
+        list(open_table(wide, SPECS[ImportKind.PEOPLE]).rows)
+
+
+def test_a_line_of_a_million_characters_is_refused() -> None:
+    content = b"Nama Lengkap,Kota\nRina," + b'"' + b"a" * 1_100_000 + b'"\n'
+    table = open_table(content)
+    with pytest.raises(UnreadableFile, match="Baris 2 lebih dari 1000000 karakter"):
+        list(table.rows)
+
+
+def test_the_columns_a_file_has_are_named_briefly_when_the_required_ones_are_missing() -> None:
+    headers = [f"Kolom tambahan nomor {n} dengan judul yang sangat panjang" for n in range(150)]
+    with pytest.raises(UnreadableFile) as refused:
+        map_columns(SPECS[ImportKind.PEOPLE], headers)
+    message = str(refused.value)
+    assert len(message) < 1000
+    assert "Kolom tambahan nomor 0 dengan…" in message
+    assert "Kolom tambahan nomor 21" not in message
+
+
 def test_control_characters_in_a_csv_are_dropped_from_the_cells() -> None:
     rows = b"".join(b"Guru %d,10203040\n" % n for n in range(1000))  # past the first 8 KB
     content = b"Nama Lengkap,NPSN Sekolah\n" + rows + b"Rina\x00 Si\x01torus,1020\x1b3040\n"

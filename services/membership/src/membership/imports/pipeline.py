@@ -78,11 +78,11 @@ async def run_import(
     limits = membership_settings(runtime).sheet_limits()
     try:
         content = await flatten(content, limits)
-        table = await asyncio.to_thread(open_table, content, spec)
+        table = await asyncio.to_thread(open_table, content, spec, max_columns=limits.max_columns)
         columns = map_columns(spec, table.headers)
         # Counting reads the whole file, so a file that breaks halfway fails here, before
         # anything is saved.
-        total = await asyncio.to_thread(_count_rows, content, spec)
+        total = await asyncio.to_thread(_count_rows, content, spec, limits.max_columns)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     if total > job.max_rows:
@@ -168,5 +168,5 @@ async def _write(
     await publish_progress(runtime, job.id, "running", total, job.counters, started)
 
 
-def _count_rows(content: bytes, spec: KindSpec) -> int:
-    return sum(1 for _ in open_table(content, spec).rows)
+def _count_rows(content: bytes, spec: KindSpec, max_columns: int) -> int:
+    return sum(1 for _ in open_table(content, spec, max_columns=max_columns).rows)
