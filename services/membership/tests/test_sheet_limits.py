@@ -49,14 +49,17 @@ _PARTS = {
 SHEET = "xl/worksheets/sheet1.xml"
 
 
-def workbook(rows: str) -> bytes:
-    """An XLSX written by hand: its one sheet holds `rows`, the XML of `<sheetData>`."""
+def workbook(rows: str, dimension: str = "") -> bytes:
+    """An XLSX written by hand: its one sheet holds `rows`, the XML of `<sheetData>`, and says
+    it spans `dimension`."""
+    spans = f'<dimension ref="{dimension}"/>' if dimension else ""
     saved = io.BytesIO()
     with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in _PARTS.items():
             archive.writestr(name, text)
         archive.writestr(
-            SHEET, f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+            SHEET,
+            f'<worksheet xmlns="{_MAIN}">{spans}<sheetData>{rows}</sheetData></worksheet>',
         )
     return saved.getvalue()
 
@@ -121,10 +124,12 @@ def test_the_limits_hold_to_the_last_row_and_column(far: str, refused: bool) -> 
 
 
 async def test_cells_only_formatted_far_away_are_no_reason_to_refuse() -> None:
-    """Excel writes formatted empty cells; calamine allocates nothing for them."""
+    """Excel writes formatted empty cells, and counts them in the sheet's dimension; calamine
+    allocates nothing for either (if it ever does, the child dies and this test says so)."""
     content = workbook(
         f'<row r="1">{cell("A1", "Nama Lengkap")}<c r="GS1" s="1"/></row>'
-        '<row r="1048576"><c r="XFD1048576" s="1"></c></row>'
+        '<row r="1048576"><c r="XFD1048576" s="1"></c></row>',
+        dimension="A1:XFD1048576",
     )
     check_workbook(content, LIMITS)
     assert await flatten(content, LIMITS) == b"Nama Lengkap\r\n"

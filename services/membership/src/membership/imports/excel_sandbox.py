@@ -26,7 +26,7 @@ import logging
 import os
 import sys
 from dataclasses import asdict
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from python_calamine import CalamineWorkbook
 
@@ -76,13 +76,16 @@ async def flatten(content: bytes, limits: SheetLimits) -> bytes:
     feeding = asyncio.ensure_future(_feed(child.stdin, content))
     complaint = asyncio.ensure_future(_first_bytes(child.stderr, _COMPLAINT_BYTES))
     output: bytes | None = None
+    stopped = "died"
     try:
         async with asyncio.timeout(limits.seconds):
             output = await _at_most(child.stdout, limits.max_csv_bytes)
-            if output is not None:
+            if output is None:
+                stopped = "too much output"
+            else:
                 await child.wait()
     except TimeoutError:
-        pass
+        stopped = "out of time"
     finally:
         if child.returncode is None:
             child.kill()
@@ -95,10 +98,7 @@ async def flatten(content: bytes, limits: SheetLimits) -> bytes:
         raise UnreadableFile(shortened(refusal) or EXCEL_UNREADABLE)
     if child.returncode == REFUSED_TOO_COMPLEX:
         raise FileTooComplex(shortened(refusal) or TOO_COMPLEX)
-    log.warning(
-        "excel reader stopped",
-        extra={"returncode": child.returncode, "output_capped": output is None},
-    )
+    log.warning("excel reader stopped", extra={"returncode": child.returncode, "why": stopped})
     raise FileTooComplex(TOO_COMPLEX)
 
 
@@ -192,7 +192,7 @@ def main() -> None:
         _refuse(EXCEL_UNREADABLE, REFUSED)
 
 
-def _refuse(complaint: str, status: int) -> None:
+def _refuse(complaint: str, status: int) -> NoReturn:
     sys.stderr.buffer.write(complaint.encode())
     sys.stderr.flush()
     sys.exit(status)
