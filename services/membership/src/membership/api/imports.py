@@ -1,7 +1,5 @@
 """`/membership/imports`: upload a spreadsheet, watch it run, download what was refused."""
 
-import csv
-import io
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -15,17 +13,21 @@ from kombel_runtime.ids import uuid7
 from kombel_runtime.pagination import Page, keyset_page
 from kombel_runtime.responses import CsvResponse, EventStreamResponse
 from kombel_runtime.service import DbSession, Runtime, ServiceRuntime
+from kombel_runtime.spreadsheet_cells import csv_document
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from membership.api.scope import STAFF, not_found
 from membership.db.audit import audit
 from membership.db.tables import import_rows, imports
+from membership.imports.excel_sandbox import XLSX_MAGIC
 from membership.imports.job import Counters
 from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.progress import progress_document, progress_key
 from membership.imports.reading import format_problem
+from membership.imports.refusals import FileTooComplex, UnreadableFile
 from membership.imports.retention import rows_expired
+from membership.imports.sheet_limits import SheetLimits, check_zip_directory
 from membership.imports.worker import scope_of, wake_import_workers
 from membership.settings import membership_settings
 
@@ -83,10 +85,8 @@ def _may_import(principal: Principal, kind: ImportKind) -> None:
     response_class=CsvResponse,
 )
 async def template(kind: ImportKind, _: CurrentPrincipal) -> StreamingResponse:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(SPECS[kind].template_rows())
     return StreamingResponse(
-        iter(["\ufeff" + buffer.getvalue()]),
+        iter([csv_document(SPECS[kind].template_rows())]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="templat-{kind.value}.csv"'},
     )
@@ -122,6 +122,8 @@ async def upload(
     problem = format_problem(bytes(content[:8192]))
     if problem:
         raise ApiError(422, "file_format", problem)
+    if content.startswith(XLSX_MAGIC):
+        _refuse_a_zip_bomb(bytes(content), membership_settings(runtime).sheet_limits())
     import_id = uuid7()
     async with session.begin():
         await session.execute(
@@ -142,6 +144,17 @@ async def upload(
     await wake_import_workers(runtime)
     base = f"/membership/imports/{import_id}"
     return ImportAccepted(id=import_id, status="queued", progress=base, events=f"{base}/events")
+
+
+def _refuse_a_zip_bomb(content: bytes, limits: SheetLimits) -> None:
+    """From the zip's directory alone: the API process inflates no upload. A damaged file is
+    left to the job, which says what it could not read."""
+    try:
+        check_zip_directory(content, limits)
+    except FileTooComplex as refusal:
+        raise ApiError(422, "file_too_complex", str(refusal)) from None
+    except UnreadableFile:
+        return
 
 
 async def _job(session: DbSession, principal: Principal, import_id: UUID) -> dict[str, Any]:
@@ -294,15 +307,12 @@ async def _rows_csv(
             outcomes=list(outcomes),
             returned=len(noted),
         )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     headers = list(job["headers"] or [])
-    writer.writerow(["Baris", *headers, column])
+    table: list[list[object]] = [["Baris", *headers, column]]
     for number, cells, note in noted:
-        padded = list(cells) + [""] * (len(headers) - len(cells))
-        writer.writerow([number, *padded, note])
+        table.append([number, *cells, *[""] * (len(headers) - len(cells)), note])
     return StreamingResponse(
-        iter(["\ufeff" + buffer.getvalue()]),
+        iter([csv_document(table)]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}-{import_id}.csv"'},
     )

@@ -19,6 +19,7 @@ from sqlalchemy import text, update
 
 from membership.db.tables import import_rows, imports
 from membership.imports import communities, kecamatan, memberships, people, schools
+from membership.imports.excel_sandbox import flatten
 from membership.imports.job import (
     Chunk,
     Counters,
@@ -30,13 +31,9 @@ from membership.imports.job import (
 )
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress
-from membership.imports.reading import (
-    ColumnMap,
-    UnreadableFile,
-    flatten,
-    map_columns,
-    open_table,
-)
+from membership.imports.reading import ColumnMap, map_columns, open_table
+from membership.imports.refusals import UnreadableFile
+from membership.settings import membership_settings
 
 CHUNK_ROWS = 5000
 
@@ -78,13 +75,14 @@ async def run_import(
     """Run the job from where it stands: rows already done (before a restart) are skipped,
     and a stopping service leaves the job to be picked up again after the current chunk."""
     spec = SPECS[job.kind]
+    limits = membership_settings(runtime).sheet_limits()
     try:
-        content = await asyncio.to_thread(flatten, content)
-        table = await asyncio.to_thread(open_table, content, spec)
+        content = await flatten(content, limits)
+        table = await asyncio.to_thread(open_table, content, spec, max_columns=limits.max_columns)
         columns = map_columns(spec, table.headers)
         # Counting reads the whole file, so a file that breaks halfway fails here, before
         # anything is saved.
-        total = await asyncio.to_thread(_count_rows, content, spec)
+        total = await asyncio.to_thread(_count_rows, content, spec, limits.max_columns)
     except UnreadableFile as error:
         raise ImportFailed(str(error)) from error
     if total > job.max_rows:
@@ -170,5 +168,5 @@ async def _write(
     await publish_progress(runtime, job.id, "running", total, job.counters, started)
 
 
-def _count_rows(content: bytes, spec: KindSpec) -> int:
-    return sum(1 for _ in open_table(content, spec).rows)
+def _count_rows(content: bytes, spec: KindSpec, max_columns: int) -> int:
+    return sum(1 for _ in open_table(content, spec, max_columns=max_columns).rows)

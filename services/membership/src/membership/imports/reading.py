@@ -1,34 +1,36 @@
-"""Rows out of an uploaded CSV or Excel file, whatever the office's spreadsheet did.
+"""Rows out of an uploaded CSV, whatever the office's spreadsheet did.
 
-CSV: UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab; read as a stream. Excel
-(XLSX, and XLS of Excel 97-2003): the first sheet, read by calamine (Rust), which holds the
-sheet in memory (some 60 MB for 100,000 rows of seven columns, bounded by the row limit) and
-reads it over ten times faster than openpyxl. Numbers that spreadsheets turned into floats
-(NPSN 10203040.0) come back as the digits people typed, dates as 2026-05-25.
+UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab; read as a stream. An Excel upload
+(XLSX, and XLS of Excel 97-2003) arrives here as the CSV `excel_sandbox.flatten` made of its
+first sheet. A row may hold at most the column limit and a line a million characters, so a
+header of a million columns fails at once instead of being matched against every alias;
+control characters are dropped (see `cell_text`).
 """
 
 import codecs
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 
+from membership.imports.cell_text import without_control_characters
+from membership.imports.excel_sandbox import is_excel
 from membership.imports.kinds import Column, KindSpec, header_key
+from membership.imports.refusals import EXCEL_UNREADABLE, shortened
+from membership.imports.refusals import UnreadableFile as UnreadableFile
+from membership.imports.sheet_limits import MAX_COLUMNS
 
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (OLE2)
 NOT_A_TABLE = (
     "Berkas ini bukan CSV atau Excel (XLSX, XLS). Di Excel pilih File > Save As, lalu simpan "
     "sebagai Excel Workbook (.xlsx) atau CSV, dan unggah lagi."
 )
-
-
-class UnreadableFile(ValueError):
-    """The upload is not a table this import can read; the message says why, in Indonesian."""
-
-
+# Field by field, csv bounds a cell to 128 KB; a line bounds how many cells a row can hold
+# before the row is counted.
+MAX_LINE_CHARS = 1_000_000
+# Header names quoted in a refusal: enough to recognise the file.
+NAMED_HEADERS = 20
+HEADER_CHARS = 30
 # Files exported from other systems often have a title and blank lines above the header.
 HEADER_WITHIN_ROWS = 20
 
@@ -44,21 +46,24 @@ class Table:
 def format_problem(content: bytes) -> str | None:
     """Why the upload cannot be a CSV or Excel file, judged from its first bytes; None if it
     may be one."""
-    if content.startswith((XLSX_MAGIC, XLS_MAGIC)):
+    if is_excel(content):
         return None
     if b"\x00" in content[:8192]:  # text files do not hold NUL bytes; PDF, images, ZIP do
         return NOT_A_TABLE
     return None
 
 
-def open_table(content: bytes, spec: KindSpec | None = None) -> Table:
-    """The table in the upload. With a `spec`, the header is the first row (among the first
-    20) that has the kind's required columns; without, the first row that is not blank."""
+def open_table(
+    content: bytes, spec: KindSpec | None = None, *, max_columns: int = MAX_COLUMNS
+) -> Table:
+    """The table in the CSV. With a `spec`, the header is the first row (among the first 20)
+    that has the kind's required columns; without, the first row that is not blank."""
+    if is_excel(content):  # not flattened: only a child process may parse Excel
+        raise UnreadableFile(EXCEL_UNREADABLE)
     problem = format_problem(content)
     if problem:
         raise UnreadableFile(problem)
-    excel = content.startswith((XLSX_MAGIC, XLS_MAGIC))
-    records = _excel_records(content) if excel else _csv_records(content)
+    records = _csv_records(content, max_columns)
     first: list[str] | None = None
     for number, cells in records:
         if not _filled(cells):
@@ -75,19 +80,6 @@ def open_table(content: bytes, spec: KindSpec | None = None) -> Table:
     return Table(first, iter(()))  # map_columns names what the first row lacks
 
 
-def flatten(content: bytes) -> bytes:
-    """An Excel upload as UTF-8 CSV, anything else as it is. An import reads its file twice
-    (to count, then to process): flattened once, the sheet's memory is given back before the
-    rows are processed, and neither pass parses Excel again. Blank rows stay, so the rows keep
-    their numbers."""
-    if not content.startswith((XLSX_MAGIC, XLS_MAGIC)):
-        return content
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(cells for _, cells in _excel_records(content))
-    return buffer.getvalue().encode()
-
-
 def _filled(cells: list[str]) -> bool:
     return any(c.strip() for c in cells)
 
@@ -100,19 +92,50 @@ def _has_required_columns(spec: KindSpec, headers: list[str]) -> bool:
     return True
 
 
-def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
+class _LineTooLong(Exception):
+    def __init__(self, delimiters: int) -> None:
+        self.delimiters = delimiters
+
+
+def _csv_records(content: bytes, max_columns: int) -> Iterator[tuple[int, list[str]]]:
     text = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline="")
     head = list(itertools.islice(text, HEADER_WITHIN_ROWS))
-    reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head))
+    delimiter = _delimiter(head)
+    reader = csv.reader(_bounded_lines(itertools.chain(head, text), delimiter), delimiter=delimiter)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
+            if len(row) > max_columns:
+                if any(row[max_columns:]):
+                    raise _too_many_columns(number, len(row), max_columns)
+                del row[max_columns:]  # empty cells a spreadsheet kept for a formatted column
             yield number, row
-    except csv.Error as error:  # a NUL byte, a field longer than 128 KB, …
+    except _LineTooLong as long:
+        if long.delimiters >= max_columns:
+            raise _too_many_columns(number + 1, long.delimiters + 1, max_columns) from None
+        raise UnreadableFile(
+            f"Baris {number + 1} lebih dari {MAX_LINE_CHARS} karakter. "
+            "Periksa isi baris itu, simpan ulang berkasnya, lalu unggah lagi."
+        ) from None
+    except csv.Error as error:  # a field longer than 128 KB, …
         raise UnreadableFile(
             f"Baris {number + 1} tidak dapat dibaca sebagai CSV. "
             "Simpan ulang berkasnya sebagai CSV dari Excel atau unggah XLSX."
         ) from error
+
+
+def _bounded_lines(lines: Iterable[str], delimiter: str) -> Iterator[str]:
+    for line in lines:
+        if len(line) > MAX_LINE_CHARS:
+            raise _LineTooLong(line.count(delimiter))
+        yield without_control_characters(line)
+
+
+def _too_many_columns(number: int, columns: int, max_columns: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"Baris {number} berisi {columns} kolom; paling banyak {max_columns} kolom. "
+        "Hapus kolom di kanan data yang tidak diimpor, simpan, lalu unggah lagi."
+    )
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -133,34 +156,6 @@ def _encoding(content: bytes) -> str:
             continue
         return encoding
     raise UnreadableFile(NOT_A_TABLE)
-
-
-def _excel_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        # Rows come from the sheet's first row on, even when its used range starts lower (a
-        # test holds calamine to it), so their numbers are the sheet's.
-        rows = sheet.iter_rows()
-    except Exception as error:  # a damaged zip or sheet, or a format calamine does not know
-        raise UnreadableFile(
-            "Berkas Excel tidak dapat dibaca. Simpan ulang dari Excel atau unggah CSV."
-        ) from error
-    for number, row in enumerate(rows, start=1):
-        yield number, [_cell(c) for c in row]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -199,7 +194,14 @@ def map_columns(spec: KindSpec, headers: list[str]) -> ColumnMap:
             "Kolom wajib tidak ditemukan: "
             + ", ".join(missing)
             + ". Kolom yang ada: "
-            + ", ".join(h for h in headers if h)
+            + _named(h for h in headers if h)
             + ". Unduh templat untuk contoh judul kolom."
         )
     return ColumnMap(positions, [h for i, h in enumerate(headers) if i not in taken and h])
+
+
+def _named(headers: Iterable[str]) -> str:
+    named = [shortened(h, HEADER_CHARS) for h in itertools.islice(headers, NAMED_HEADERS + 1)]
+    if len(named) > NAMED_HEADERS:
+        named[-1] = "…"
+    return ", ".join(named)

@@ -16,6 +16,7 @@ from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Jo
 from membership.imports.kinds import ImportKind
 from membership.imports.pipeline import run_import
 from membership.imports.progress import publish_progress
+from membership.imports.refusals import shortened
 from membership.imports.retention import prune_import_rows
 from membership.settings import membership_settings
 
@@ -146,7 +147,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
                 )
             return
         except ImportFailed as failure:
-            status, error = "failed", str(failure)
+            status, error = "failed", shortened(str(failure))
         except Exception as failure:
             status, error = "failed", _failure_message(job, failure)
         async with runtime.sessions() as session, session.begin():
