@@ -22,7 +22,11 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Basis data, broker dan Redis dapat dijangkau")
+    @router.get(
+        "/readyz",
+        summary="Basis data, broker dan Redis dapat dijangkau",
+        responses={503: {"description": "Salah satu belum dapat dijangkau (lihat isinya)"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         runtime: ServiceRuntime = request.app.state.runtime
         checks = {

@@ -6,6 +6,7 @@ document, each operation gets these, all with the shared `ErrorBody` schema:
 
 - 401 and 403 unless its path is public;
 - 404 when its path has parameters;
+- 400 for a list's `cursor` that is not one it gave;
 - 400 and 413 when it takes a body, and 400 and 409 for POST, whose `Idempotency-Key` header
   is documented too (a key too long; the same key while the first request still runs);
 - 422 always: control characters are refused in any query;
@@ -28,7 +29,10 @@ _ERROR_SCHEMA = {"$ref": _REF.format(model=ErrorBody.__name__)}
 _FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 
 _DESCRIPTIONS = {
-    "400": "Permintaan tidak dapat dibaca (mis. multipart rusak, Idempotency-Key terlalu panjang)",
+    "400": (
+        "Permintaan tidak dapat dibaca (mis. multipart rusak, Idempotency-Key terlalu panjang, "
+        "`cursor` tidak sah)"
+    ),
     "401": "Token tidak ada, tidak sah atau kedaluwarsa",
     "403": "Peran atau wilayah kewenangan tidak mencakup tindakan ini",
     "404": "Tidak ditemukan, atau di luar wilayah kewenangan",
@@ -98,6 +102,8 @@ def _add_to_operation(
         statuses.add("404")
     if "requestBody" in operation:
         statuses |= {"400", "413"}
+    if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+        statuses.add("400")  # a `cursor` not of this list (invalid_cursor)
     if method == "post":
         statuses |= {"400", "409"}
         parameters = operation.setdefault("parameters", [])
