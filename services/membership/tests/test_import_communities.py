@@ -10,8 +10,9 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from membership.testing import finished_import as upload
 
-from .test_imports_api import make_school, people_csv, upload
+from .test_imports_api import make_school, people_csv
 
 pytestmark = pytest.mark.infra
 

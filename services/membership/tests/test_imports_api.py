@@ -19,14 +19,12 @@ from kombel_runtime.testing.regions import fresh_kabkota
 from membership.db.tables import audit_log, imports, people
 from membership.imports.retention import prune_import_rows
 from membership.imports.worker import scope_of
+from membership.testing import digits
+from membership.testing import finished_import as upload
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
 pytestmark = pytest.mark.infra
-
-
-def digits(n: int) -> str:
-    return "".join(random.choices("0123456789", k=n))
 
 
 async def make_school(platform: RunningPlatform, kabkota: str) -> str:
@@ -46,33 +44,6 @@ async def make_school(platform: RunningPlatform, kabkota: str) -> str:
     )
     assert response.status_code == 201, response.text
     return npsn
-
-
-async def upload(
-    platform: RunningPlatform,
-    kind: str,
-    content: bytes,
-    headers: dict[str, str],
-    *,
-    dry_run: bool,
-    name: str = "data.csv",
-) -> dict[str, Any]:
-    response = await platform.client.post(
-        f"/membership/imports/{kind}",
-        params={"dry_run": str(dry_run).lower()},
-        files={"file": (name, content)},
-        headers=headers,
-    )
-    assert response.status_code == 202, response.text
-    import_id = response.json()["id"]
-
-    async def status() -> dict[str, Any]:
-        body: dict[str, Any] = (
-            await platform.client.get(f"/membership/imports/{import_id}", headers=headers)
-        ).json()
-        return body
-
-    return await eventually(status, lambda s: s["status"] in ("succeeded", "failed"), timeout_s=60)
 
 
 async def people_in(platform: RunningPlatform, npsn: str) -> int:
