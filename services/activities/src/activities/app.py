@@ -3,10 +3,12 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from kombel_events.topics import ACTIVITIES_ACTIVITIES
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
-from activities.replicas import live_subscriptions
+from activities.api.activities import router as activities_router
+from activities.consumers import membership_subscriptions
 
 
 class ActivitiesSettings(ServiceSettings):
@@ -19,7 +21,9 @@ definition = ServiceDefinition(
     description="Kegiatan komunitas sepanjang siklus belajar, kehadiran, dan bimtek.",
     settings_class=ActivitiesSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    consumers=[ConsumerSpec("activities.membership", live_subscriptions())],
+    routers=[activities_router],
+    publishes=[ACTIVITIES_ACTIVITIES],
+    consumers=[ConsumerSpec("activities.membership", membership_subscriptions())],
 )
 
 

@@ -130,24 +130,28 @@ def _communities(table: str) -> list[Subscription]:
 
 def _memberships(table: str) -> list[Subscription]:
     key = ("community_id", "person_id")
-
-    def current(e: MemberJoined | MemberRoleChanged) -> dict[str, Any]:
-        return {
+    joined = _handler(
+        upsert(table, key, _MEMBERSHIP),
+        lambda e: {
             "community_id": e.community_id,
             "person_id": e.person_id,
             "role": e.role.value,
             "started_on": e.since,
             "ended_on": None,
-        }
-
-    write = _handler(upsert(table, key, _MEMBERSHIP), current)
+        },
+    )
+    # A new role keeps the date the membership began: membership on a past date counts.
+    role_changed = _handler(
+        amend(table, key, (*_MEMBERSHIP[:3],)),
+        lambda e: {"community_id": e.community_id, "person_id": e.person_id, "role": e.role.value},
+    )
     left = _handler(
         amend(table, key, (*_MEMBERSHIP[:2], ("ended_on", "date"))),
         lambda e: {"community_id": e.community_id, "person_id": e.person_id, "ended_on": e.until},
     )
     return [
-        Subscription(MemberJoined, write),
-        Subscription(MemberRoleChanged, write),
+        Subscription(MemberJoined, joined),
+        Subscription(MemberRoleChanged, role_changed),
         Subscription(MemberLeft, left),
     ]
 

@@ -39,4 +39,12 @@ MEMBERSHIP_SCHOOLS = Topic("kombel.membership.schools")
 # every replica to forget a person.
 MEMBERSHIP_PEOPLE = Topic("kombel.membership.people")
 
-ALL_TOPICS: tuple[Topic, ...] = (MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE)
+# A community's activities, keyed by the community: its log keeps its order.
+ACTIVITIES_ACTIVITIES = Topic("kombel.activities.activities")
+
+ALL_TOPICS: tuple[Topic, ...] = (
+    MEMBERSHIP_COMMUNITIES,
+    MEMBERSHIP_SCHOOLS,
+    MEMBERSHIP_PEOPLE,
+    ACTIVITIES_ACTIVITIES,
+)

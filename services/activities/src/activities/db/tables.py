@@ -8,7 +8,7 @@ a late dead-letter harmless.
 """
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = sa.MetaData()
 
@@ -57,4 +57,59 @@ replica_memberships = sa.Table(
     sa.Column("started_on", sa.Date, nullable=False),
     sa.Column("ended_on", sa.Date),
     sa.Column("version", UUID(as_uuid=True), nullable=False),
+)
+
+# A meeting of a community along its learning cycle. Its region is the community's, kept here
+# so that staff lists filter without a join.
+activities = sa.Table(
+    "activities",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("community_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("phase", sa.Text, nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("mode", sa.Text, nullable=False),
+    sa.Column("place", sa.Text),
+    sa.Column("meeting_url", sa.Text),
+    sa.Column("topic", sa.Text),
+    sa.Column("minutes", sa.Text),
+    sa.Column("speakers", JSONB, nullable=False, server_default="[]"),
+    sa.Column("follow_ups", JSONB, nullable=False, server_default="[]"),
+    sa.Column("good_practice", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("good_practice_summary", sa.Text),
+    sa.Column("featured", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("guest_names", JSONB, nullable=False, server_default="[]"),
+    sa.Column("guests", sa.Integer, nullable=False, server_default="0"),
+    # People who were present and later asked to be forgotten: counted, no longer named.
+    sa.Column("erased_attendees", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Index("ix_activities_community_start", "community_id", "starts_at"),
+)
+
+# Members present at an activity.
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column(
+        "activity_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("activities.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("person_id", UUID(as_uuid=True), primary_key=True, index=True),
+    sa.Column("recorded_by", sa.Text, nullable=False),
+    sa.Column(
+        "recorded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
 )
