@@ -1,6 +1,9 @@
 """Activities' copies of membership's data: kept from its events within seconds, unchanged by
 redelivered or replayed events, and rebuilt from the topics into the same rows."""
 
+import asyncio
+import os
+import sys
 from typing import Any
 
 import pytest
@@ -89,3 +92,50 @@ async def test_membership_changes_reach_the_replicas_and_a_rebuild_gives_the_sam
 def _table(name: str) -> Table:
     tables = (replica_schools, replica_people, replica_communities, replica_memberships)
     return next(t for t in tables if t.name == name)
+
+
+async def test_kombel_replay_rebuilds_a_replica_from_the_command_line(
+    platform: RunningPlatform,
+) -> None:
+    kabkota = fresh_kabkota()
+    npsn = await school(platform, kabkota)
+    teacher = await person(platform, npsn, full_name="Yohana Wenda")
+    where = replica_people.c.id == teacher["id"]
+    await eventually(lambda: rows(platform, replica_people, where), bool)
+    settings = platform.embedded.settings["activities"]
+    environment = os.environ | {
+        "KOMBEL_DATABASE_URL": settings.database_url,
+        "KOMBEL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "KOMBEL_REDIS_URL": settings.redis_url,
+        "KOMBEL_AUTH_JWKS_PATH": str(settings.auth_jwks_path),
+    }
+    finished = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kombel_runtime.cli",
+        "replay",
+        "activities",
+        "people",
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(finished.communicate(), timeout=120)
+    assert finished.returncode == 0, err.decode()
+    assert "activities.people: rebuilt from" in out.decode()
+    (copied,) = await rows(platform, replica_people, where)
+    assert copied["full_name"] == "Yohana Wenda"
+
+    wrong = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kombel_runtime.cli",
+        "replay",
+        "activities",
+        "contacts",
+        env=environment,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, complaint = await wrong.communicate()
+    assert wrong.returncode != 0
+    assert "known: schools, people, communities, memberships" in complaint.decode()

@@ -9,6 +9,7 @@ from kombel_runtime.settings import ServiceSettings
 
 from activities.api.activities import router as activities_router
 from activities.consumers import membership_subscriptions
+from activities.replicas import REPLICAS
 
 
 class ActivitiesSettings(ServiceSettings):
@@ -24,6 +25,7 @@ definition = ServiceDefinition(
     routers=[activities_router],
     publishes=[ACTIVITIES_ACTIVITIES],
     consumers=[ConsumerSpec("activities.membership", membership_subscriptions())],
+    replicas=REPLICAS,
 )
 
 

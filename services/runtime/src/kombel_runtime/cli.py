@@ -6,10 +6,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kombel_runtime.auth import Role
 from kombel_runtime.dev_issuer import DevIssuer
 from kombel_runtime.settings import Environment
+
+if TYPE_CHECKING:
+    from kombel_runtime.service import ServiceDefinition
 
 DEFAULT_DATA_DIR = Path(".kombel")
 
@@ -130,15 +134,59 @@ def deadletters(arguments: argparse.Namespace) -> int:
 def migrate(arguments: argparse.Namespace) -> int:
     """Migrate one service's database, with settings from the environment (a deploy job)."""
     from kombel_runtime.database import upgrade_to_head
-    from kombel_runtime.platform import service_definitions
 
-    definitions = {d.name: d for d in service_definitions()}
-    definition = definitions.get(arguments.service)
-    if definition is None:
-        raise SystemExit(f"Unknown service {arguments.service}; known: {', '.join(definitions)}")
+    definition = _definition(arguments.service)
     settings = definition.settings_class()
     upgrade_to_head(definition.migrations, settings.database_url)
     print(f"{definition.name}: database at the latest migration")
+    return 0
+
+
+def _service_settings(arguments: argparse.Namespace, definition: "ServiceDefinition") -> Any:
+    """A service's settings from the environment (a deploy job), else those of the platform
+    that `kombel up` runs from the data folder."""
+    from kombel_runtime.embedded.stack import running_endpoints
+    from kombel_runtime.platform import platform_settings
+
+    if "KOMBEL_DATABASE_URL" in os.environ:
+        return definition.settings_class()
+    endpoints = running_endpoints(_data_dir(arguments))
+    if endpoints is None:
+        raise SystemExit("No platform: start `kombel up`, or set the service's KOMBEL_* settings.")
+    return platform_settings(definition, endpoints, _issuer(arguments))
+
+
+def _definition(name: str) -> "ServiceDefinition":
+    from kombel_runtime.platform import service_definitions
+
+    definitions = {d.name: d for d in service_definitions()}
+    if name not in definitions:
+        raise SystemExit(f"Unknown service {name}; known: {', '.join(definitions)}")
+    return definitions[name]
+
+
+def replay(arguments: argparse.Namespace) -> int:
+    """Rebuild a service's replica from the beginning of its topics, while the old one serves."""
+    from kombel_runtime.database import create_engine, session_factory
+    from kombel_runtime.replicas import rebuild
+
+    definition = _definition(arguments.service)
+    replicas = {r.name: r for r in definition.replicas}
+    replica = replicas.get(arguments.replica)
+    if replica is None:
+        known = ", ".join(replicas) or "none"
+        raise SystemExit(f"{definition.name} has no replica {arguments.replica}; known: {known}")
+    settings = _service_settings(arguments, definition)
+
+    async def run() -> int:
+        engine = create_engine(settings.database_url, pool_size=2)
+        try:
+            return await rebuild(settings.kafka_bootstrap, session_factory(engine), replica)
+        finally:
+            await engine.dispose()
+
+    applied = asyncio.run(run())
+    print(f"{definition.name}.{replica.name}: rebuilt from {applied} event(s) and switched")
     return 0
 
 
@@ -164,6 +212,13 @@ def parser() -> argparse.ArgumentParser:
     migrating = commands.add_parser("migrate", help="migrate a service's database (KOMBEL_* env)")
     migrating.add_argument("service")
     migrating.set_defaults(run=migrate)
+
+    replaying = commands.add_parser(
+        "replay", help="rebuild a service's replica from its topics (e.g. activities people)"
+    )
+    replaying.add_argument("service")
+    replaying.add_argument("replica")
+    replaying.set_defaults(run=replay)
 
     letters = commands.add_parser("deadletters", help="list or replay dead letters")
     letters.add_argument("action", choices=["topics", "list", "replay"])

@@ -41,6 +41,7 @@ from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.relay import OutboxRelay
+from kombel_runtime.replicas import Replica
 from kombel_runtime.settings import ServiceRole, ServiceSettings
 from kombel_runtime.telemetry import Telemetry, mask_request_url, setup_telemetry, trace_sql
 
@@ -80,6 +81,8 @@ class ServiceDefinition:
     # Routes that take files, with the largest file each accepts; every other route takes
     # bodies up to `max_body_bytes`.
     uploads: Sequence[UploadRoute] = ()
+    # Tables kept from other services' events, each rebuildable with `kombel replay`.
+    replicas: Sequence[Replica] = ()
 
 
 @dataclass
