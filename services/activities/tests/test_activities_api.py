@@ -214,3 +214,38 @@ async def test_a_member_removed_in_membership_can_no_longer_log(
 
 async def _json(platform: RunningPlatform, path: str, headers: dict[str, str]) -> Any:
     return (await platform.client.get(path, headers=headers)).json()
+
+
+async def test_staff_of_the_province_search_and_feature_good_practice(
+    platform: RunningPlatform,
+) -> None:
+    province, (kabkota, *_) = fresh_province()
+    world = await a_community(platform, kabkota)
+    base = f"/activities/communities/{world['community']['id']}/activities"
+    shared = meeting(
+        title="Asesmen diagnostik literasi kelas X",
+        good_practice=True,
+        good_practice_summary="Guru memetakan kemampuan membaca murid sebelum pembelajaran.",
+    )
+    activity = (await platform.client.post(base, json=shared, headers=world["as_lead"])).json()
+    await platform.client.post(base, json=meeting(), headers=world["as_lead"])
+
+    staff = platform.auth(Role.PROVINCE_STAFF, province=province)
+    found = await platform.client.get(
+        "/activities/good-practices", params={"q": "kemampuan membaca"}, headers=staff
+    )
+    assert [a["id"] for a in found.json()["items"]] == [activity["id"]]
+    elsewhere = platform.auth(Role.PROVINCE_STAFF, province=fresh_province()[0])
+    nothing = await platform.client.get("/activities/good-practices", headers=elsewhere)
+    assert nothing.json()["total"] == 0
+    members = await platform.client.get("/activities/good-practices", headers=world["as_lead"])
+    assert members.status_code == 403
+
+    path = f"/activities/activities/{activity['id']}/feature"
+    assert (await platform.client.post(path, json={}, headers=elsewhere)).status_code == 404
+    featured = await platform.client.post(path, json={}, headers=staff)
+    assert featured.json()["featured"] is True
+    listed = await platform.client.get(
+        "/activities/good-practices", params={"featured": "true"}, headers=staff
+    )
+    assert [a["id"] for a in listed.json()["items"]] == [activity["id"]]

@@ -155,3 +155,9 @@ class AttendanceOut(BaseModel):
     guests: int
     erased: int = Field(description="Hadir, lalu meminta datanya dihapus (UU PDP)")
     attendees: int
+
+
+class Featuring(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    featured: bool = True

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response, status
 from kombel_events.activities import Mode, Phase
 from kombel_events.regions import TimeZone
 from kombel_runtime.auth import CurrentPrincipal
-from kombel_runtime.pagination import Page, keyset_page
+from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from activities.db.tables import activities
 from activities.domain.access import require_reader
@@ -23,6 +23,7 @@ from activities.schemas import (
     AttendanceIn,
     AttendanceOut,
     Attendee,
+    Featuring,
 )
 from activities.services import activities as use
 from activities.services import attendance
@@ -215,3 +216,54 @@ async def export_person(
             for a in attended
         ],
     }
+
+
+@router.get(
+    "/good-practices",
+    response_model=Page[ActivityOut],
+    summary="Cari praktik baik di wilayah Anda (staf)",
+)
+async def good_practices(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    q: Annotated[str | None, Query(max_length=100, description="Kata pada judul/ringkasan")] = None,
+    kabkota: Annotated[str | None, Query(pattern=r"^\d{2}\.\d{2}$")] = None,
+    phase: Phase | None = None,
+    featured: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> Page[ActivityOut]:
+    where = [use.good_practice_scope(principal), activities.c.good_practice.is_(True)]
+    if q:
+        words = activities.c.title + " " + func.coalesce(activities.c.good_practice_summary, "")
+        where.append(words.ilike(contains(q)))
+    if kabkota:
+        where.append(activities.c.kabkota_code == kabkota)
+    if phase:
+        where.append(activities.c.phase == phase.value)
+    if featured is not None:
+        where.append(activities.c.featured.is_(featured))
+    async with session.begin():
+        return await keyset_page(
+            session,
+            select(activities).where(and_(*where)),
+            activities.c.id,
+            limit=limit,
+            cursor=cursor,
+            item=lambda r: activity_out(dict(r), 0),
+            parse=UUID,
+            newest_first=True,
+        )
+
+
+@router.post(
+    "/activities/{activity_id}/feature",
+    response_model=ActivityOut,
+    summary="Tampilkan (atau berhenti menampilkan) praktik baik (staf provinsi)",
+)
+async def feature_good_practice(
+    activity_id: UUID, body: Featuring, principal: CurrentPrincipal, session: DbSession
+) -> ActivityOut:
+    async with session.begin():
+        row = await use.feature(session, principal, activity_id, body.featured)
+        return activity_out(row, await use.members_present(session, activity_id))

@@ -15,7 +15,7 @@ from kombel_events.activities import (
     GoodPracticeShared,
     Mode,
 )
-from kombel_runtime.auth import Principal
+from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
@@ -231,3 +231,34 @@ async def delete_activity(
         ],
     )
     return row
+
+
+def good_practice_scope(principal: Principal) -> Any:
+    """The good practice a caller may search: staff their region's."""
+    found = principal.region_filter(activities.c.province_code, activities.c.kabkota_code)
+    if found is None:
+        raise ApiError(
+            403,
+            "forbidden",
+            "Pencarian praktik baik untuk staf nasional, provinsi atau kabupaten/kota.",
+        )
+    return found
+
+
+async def feature(
+    session: AsyncSession, principal: Principal, activity_id: UUID, featured: bool
+) -> dict[str, Any]:
+    """Province staff (and national) feature good practice of their province."""
+    row = await _activity(session, activity_id, lock=True)
+    if row is None or not principal.covers_region(row["kabkota_code"]):
+        raise not_found(WHAT)
+    if not principal.has_any(Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF):
+        raise ApiError(403, "forbidden", "Hanya staf provinsi yang menampilkan praktik baik.")
+    if not row["good_practice"]:
+        raise ApiError(
+            409, "not_good_practice", "Kegiatan ini tidak ditandai sebagai praktik baik."
+        )
+    await session.execute(
+        update(activities).where(activities.c.id == activity_id).values(featured=featured)
+    )
+    return row | {"featured": featured}
