@@ -172,6 +172,25 @@ async def test_attendance_counts_members_on_that_date_and_guests(
     outsider = await platform.client.post(f"{attendance}/me", headers=world["as_outsider"])
     assert outsider.status_code == 404
 
+    # At the end of a meeting, from a phone: the activity and who came, in one request.
+    together = meeting(
+        attendance={"person_ids": [world["lead"]["id"], world["member"]["id"]], "guests": 2}
+    )
+    logged = await platform.client.post(base, json=together, headers=world["as_lead"])
+    assert logged.json()["attendees"] == 4
+    exported = await platform.client.get(
+        f"/activities/people/{world['member']['id']}/export", headers=world["as_member"]
+    )
+    assert {a["activity_id"] for a in exported.json()["attended"]} == {
+        activity["id"],
+        logged.json()["id"],
+    }
+    assert (
+        await platform.client.get(
+            f"/activities/people/{world['member']['id']}/export", headers=world["as_outsider"]
+        )
+    ).status_code == 404
+
     # Erased in membership: gone from the list, still counted.
     erased = await platform.client.post(
         f"/membership/people/{world['member']['id']}/erase",

@@ -43,6 +43,18 @@ class FollowUp(BaseModel):
     done: bool = False
 
 
+class AttendanceIn(BaseModel):
+    """The whole attendance of an activity, as its lead records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_ids: list[UUID] = Field(default_factory=list, max_length=2000)
+    guest_names: list[Short] = Field(default_factory=list, max_length=500)
+    guests: int | None = Field(
+        default=None, ge=0, le=5000, description="Jumlah tamu; bawaan: banyaknya nama tamu"
+    )
+
+
 class ActivityIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -78,6 +90,9 @@ class ActivityIn(BaseModel):
     follow_ups: list[FollowUp] = Field(default_factory=list, max_length=50)
     good_practice: bool = False
     good_practice_summary: Summary | None = None
+    attendance: AttendanceIn | None = Field(
+        default=None, description="Kehadiran, bila dicatat bersama kegiatannya"
+    )
 
 
 class ActivityChanges(BaseModel):
@@ -128,18 +143,6 @@ class ActivityOut(BaseModel):
     featured: bool
     attendees: int = Field(description="Anggota hadir, tamu, dan yang datanya telah dihapus")
     recorded_by: str
-
-
-class AttendanceIn(BaseModel):
-    """The whole attendance of an activity, as its lead records it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    person_ids: list[UUID] = Field(default_factory=list, max_length=2000)
-    guest_names: list[Short] = Field(default_factory=list, max_length=500)
-    guests: int | None = Field(
-        default=None, ge=0, le=5000, description="Jumlah tamu; bawaan: banyaknya nama tamu"
-    )
 
 
 class Attendee(BaseModel):

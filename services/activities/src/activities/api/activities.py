@@ -27,6 +27,7 @@ from activities.schemas import (
 )
 from activities.services import activities as use
 from activities.services import attendance
+from activities.services.attendance_records import attendees_of, members_present
 from activities.services.communities import standing_in
 
 router = APIRouter(tags=["activities"])
@@ -38,7 +39,7 @@ def activity_out(row: dict[str, Any], present: int) -> ActivityOut:
         row
         | {
             "local_start": placed.local.isoformat(),
-            "attendees": use.attendees_of(row, present),
+            "attendees": attendees_of(row, present),
         }
     )
 
@@ -59,8 +60,9 @@ async def log_activity(
 ) -> ActivityOut:
     async with session.begin():
         row = await use.log_activity(session, runtime.source, principal, community_id, body)
+        present = await members_present(session, row["id"])
     response.headers["Location"] = f"/activities/activities/{row['id']}"
-    return activity_out(row, 0)
+    return activity_out(row, present)
 
 
 @router.get(
@@ -109,7 +111,7 @@ async def get_activity(
 ) -> ActivityOut:
     async with session.begin():
         row, _ = await use.readable_activity(session, principal, activity_id)
-        return activity_out(row, await use.members_present(session, activity_id))
+        return activity_out(row, await members_present(session, activity_id))
 
 
 @router.patch("/activities/{activity_id}", response_model=ActivityOut, summary="Ubah kegiatan")
@@ -122,7 +124,7 @@ async def change_activity(
 ) -> ActivityOut:
     async with session.begin():
         row = await use.change_activity(session, runtime.source, principal, activity_id, body)
-        return activity_out(row, await use.members_present(session, activity_id))
+        return activity_out(row, await members_present(session, activity_id))
 
 
 @router.delete(
@@ -145,7 +147,7 @@ def _attendance_out(row: dict[str, Any], people: list[dict[str, Any]]) -> Attend
         guest_names=row["guest_names"],
         guests=row["guests"],
         erased=row["erased_attendees"],
-        attendees=use.attendees_of(row, len(people)),
+        attendees=attendees_of(row, len(people)),
     )
 
 
@@ -266,4 +268,4 @@ async def feature_good_practice(
 ) -> ActivityOut:
     async with session.begin():
         row = await use.feature(session, principal, activity_id, body.featured)
-        return activity_out(row, await use.members_present(session, activity_id))
+        return activity_out(row, await members_present(session, activity_id))

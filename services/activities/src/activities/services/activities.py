@@ -19,10 +19,10 @@ from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import ApiError
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.db.tables import activities, attendance, replica_memberships
+from activities.db.tables import activities, replica_memberships
 from activities.domain.access import Standing, not_found, require_reader, require_writer
 from activities.domain.activities import (
     check_good_practice,
@@ -31,20 +31,10 @@ from activities.domain.activities import (
     place_start,
 )
 from activities.schemas import ActivityChanges, ActivityIn
+from activities.services.attendance_records import attendees_of, members_present, write_attendance
 from activities.services.communities import standing_in
 
 WHAT = "Kegiatan"
-
-
-def attendees_of(row: dict[str, Any], members_present: int) -> int:
-    return members_present + int(row["guests"]) + int(row["erased_attendees"])
-
-
-async def members_present(session: AsyncSession, activity_id: UUID) -> int:
-    count = await session.scalar(
-        select(func.count()).select_from(attendance).where(attendance.c.activity_id == activity_id)
-    )
-    return int(count or 0)
 
 
 def _state(row: dict[str, Any], attendees: int) -> dict[str, Any]:
@@ -120,7 +110,7 @@ async def log_activity(
     minutes = duration_of(start, command.duration_minutes, command.ends_at)
     check_how_held(command.mode, command.place, str(command.meeting_url or "") or None)
     check_good_practice(command.good_practice, command.good_practice_summary)
-    values = command.model_dump(mode="json", exclude={"ends_at", "starts_at"})
+    values = command.model_dump(mode="json", exclude={"ends_at", "starts_at", "attendance"})
     await _check_speakers(session, community_id, values["speakers"])
     row = values | {
         "id": uuid7(),
@@ -137,7 +127,11 @@ async def log_activity(
         "recorded_by": principal.subject,
     }
     await session.execute(activities.insert().values(**row))
-    events: list[Any] = [ActivityLogged.model_validate(_state(row, 0))]
+    present = 0
+    if command.attendance is not None:
+        row = await write_attendance(session, principal, row, command.attendance)
+        present = len(command.attendance.person_ids)
+    events: list[Any] = [ActivityLogged.model_validate(_state(row, attendees_of(row, present)))]
     if row["good_practice"]:
         events.append(_shared(row))
     await record_events(session, source, events)

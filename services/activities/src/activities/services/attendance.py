@@ -2,53 +2,33 @@
 forgotten by name, kept as a count, when a person is erased."""
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from kombel_events.activities import AttendanceRecorded
 from kombel_events.membership import PersonErased
-from kombel_events.regions import TimeZone
 from kombel_runtime.auth import Principal
 from kombel_runtime.consumer import Received
 from kombel_runtime.errors import ApiError
 from kombel_runtime.outbox import record_events
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.db.tables import activities, attendance, replica_memberships, replica_people
-from activities.domain.activities import PlacedTime, attendance_open
+from activities.db.tables import activities, attendance, replica_people
+from activities.domain.activities import attendance_open
 from activities.schemas import AttendanceIn
-from activities.services.activities import (
+from activities.services.activities import readable_activity, writable_activity
+from activities.services.attendance_records import (
     attendees_of,
+    local_day,
+    members_on,
     members_present,
-    readable_activity,
-    writable_activity,
+    write_attendance,
 )
 
 WHAT = "Kegiatan"
-
-
-def _local_day(row: dict[str, Any]) -> date:
-    return PlacedTime(row["starts_at"], TimeZone(row["timezone"])).local.date()
-
-
-async def _members_on(
-    session: AsyncSession, community_id: UUID, day: date, person_ids: set[UUID]
-) -> set[UUID]:
-    """Those of `person_ids` who were members of the community on `day`."""
-    if not person_ids:
-        return set()
-    rows = await session.execute(
-        select(replica_memberships.c.person_id).where(
-            replica_memberships.c.community_id == community_id,
-            replica_memberships.c.person_id.in_(person_ids),
-            replica_memberships.c.started_on <= day,
-            or_(replica_memberships.c.ended_on.is_(None), replica_memberships.c.ended_on >= day),
-        )
-    )
-    return set(rows.scalars())
 
 
 async def _recorded(session: AsyncSession, source: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -79,48 +59,8 @@ async def record_attendance(
     """The whole attendance, replacing what was recorded: members present (members of the
     community on the activity's date) and guests by name and count."""
     row = await writable_activity(session, principal, activity_id)
-    wanted = set(command.person_ids)
-    members = await _members_on(session, row["community_id"], _local_day(row), wanted)
-    strangers = wanted - members
-    if strangers:
-        raise ApiError(
-            422,
-            "not_members_on_that_date",
-            f"{len(strangers)} orang bukan anggota komunitas pada tanggal kegiatan. Hadirkan "
-            "sebagai tamu (`guest_names`), atau periksa tanggal kegiatan.",
-            details=[{"field": "person_ids", "person_id": str(p)} for p in sorted(strangers)],
-        )
-    guests = command.guests if command.guests is not None else len(command.guest_names)
-    if guests < len(command.guest_names):
-        raise ApiError(
-            422,
-            "guests_below_names",
-            "Jumlah tamu lebih kecil dari banyaknya nama tamu.",
-            details=[{"field": "guests", "code": "guests_below_names"}],
-        )
-    await session.execute(
-        delete(attendance).where(
-            attendance.c.activity_id == activity_id, attendance.c.person_id.not_in(members)
-        )
-    )
-    if members:
-        await session.execute(
-            insert(attendance)
-            .values(
-                [
-                    {"activity_id": activity_id, "person_id": p, "recorded_by": principal.subject}
-                    for p in sorted(members)
-                ]
-            )
-            .on_conflict_do_nothing()
-        )
-    changes = {"guest_names": list(command.guest_names), "guests": guests}
-    await session.execute(
-        update(activities)
-        .where(activities.c.id == activity_id)
-        .values(**changes, updated_at=datetime.now(UTC))
-    )
-    return await _recorded(session, source, row | changes)
+    row = await write_attendance(session, principal, row, command)
+    return await _recorded(session, source, row)
 
 
 async def mark_present(
@@ -139,8 +79,8 @@ async def mark_present(
             "Kehadiran hanya dapat dicatat sendiri dari satu jam sebelum kegiatan sampai sehari "
             "setelah selesai. Minta penggerak mencatatnya.",
         )
-    day = _local_day(row)
-    if not await _members_on(session, row["community_id"], day, {principal.person_id}):
+    day = local_day(row)
+    if not await members_on(session, row["community_id"], day, {principal.person_id}):
         raise ApiError(
             409, "not_member_on_that_date", "Anda belum menjadi anggota pada tanggal kegiatan."
         )
