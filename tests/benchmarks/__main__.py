@@ -9,6 +9,12 @@ from kombel_runtime.testing.harness import running_platform
 from kombel_runtime.testing.infrastructure import test_infrastructure
 from kombel_runtime.testing.regions import fresh_kabkota
 
+from tests.benchmarks.activities import (
+    Latencies,
+    activities_wanted,
+    bare_inserts,
+    log_activities,
+)
 from tests.benchmarks.imports import (
     ImportResult,
     copy_floor,
@@ -61,7 +67,11 @@ async def run(folder: Path) -> int:
             paced = await pipeline(
                 platform, community_events(5000, fresh_kabkota()), per_second=500
             )
-            print("Events done; imports next.", flush=True)
+            print("Events done; activities next.", flush=True)
+            # Before the imports, whose events activities copies for a while afterwards.
+            logged = await log_activities(platform, activities_wanted(), per_second=50)
+            floor_inserts = await bare_inserts(platform, activities_wanted())
+            print("Activities done; imports next.", flush=True)
             small = await import_file(platform, 4324)
             large = await import_file(platform, import_rows())
             search_ms = await name_search_ms(platform, large)
@@ -74,6 +84,11 @@ async def run(folder: Path) -> int:
     print(f"\npipeline / bare aiokafka: {ratio:.2f} (aim: at least 0.25)")
     print(f"p99 at 500 events/s: {paced.p99_ms:.0f} ms (aim: under 250 ms)")
     print()
+    print(latency_table([logged, floor_inserts]))
+    print(
+        f"\np99 of an activity with its attendance at 50/s: {logged.p99_ms:.0f} ms (aim: under 100 ms)"
+    )
+    print()
     print(import_table([small, large, excel, floor, naive]))
     print(f"\n4,324 rows committed in {small.seconds:.2f} s (aim: under 2 s)")
     print(
@@ -84,6 +99,16 @@ async def run(folder: Path) -> int:
     print(f"import / COPY floor: {large.rate / floor.rate:.2f}")
     print(f"search by part of a name among those {large.rows} people: {search_ms:.0f} ms (median)")
     return 0
+
+
+def latency_table(results: list[Latencies]) -> str:
+    return markdown_table(
+        ["run", "requests", "seconds", "p50 ms", "p99 ms"],
+        [
+            [r.name, r.count, f"{r.seconds:.2f}", f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}"]
+            for r in results
+        ],
+    )
 
 
 def import_table(results: list[ImportResult]) -> str:

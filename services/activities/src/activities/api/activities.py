@@ -59,8 +59,9 @@ async def log_activity(
     response: Response,
 ) -> ActivityOut:
     async with session.begin():
-        row = await use.log_activity(session, runtime.source, principal, community_id, body)
-        present = await members_present(session, row["id"])
+        row, present = await use.log_activity(
+            session, runtime.source, principal, community_id, body
+        )
     response.headers["Location"] = f"/activities/activities/{row['id']}"
     return activity_out(row, present)
 

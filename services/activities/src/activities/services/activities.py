@@ -31,7 +31,13 @@ from activities.domain.activities import (
     place_start,
 )
 from activities.schemas import ActivityChanges, ActivityIn
-from activities.services.attendance_records import attendees_of, members_present, write_attendance
+from activities.services.attendance_records import (
+    Roll,
+    add_present,
+    attendees_of,
+    checked_roll,
+    members_present,
+)
 from activities.services.communities import standing_in
 
 WHAT = "Kegiatan"
@@ -103,7 +109,7 @@ async def log_activity(
     principal: Principal,
     community_id: UUID,
     command: ActivityIn,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], int]:
     place = require_writer(await standing_in(session, principal, community_id))
     community = place.community
     start = place_start(command.starts_at, community["kabkota_code"], datetime.now(UTC))
@@ -121,21 +127,21 @@ async def log_activity(
         "timezone": start.timezone.value,
         "duration_minutes": minutes,
         "featured": False,
-        "guest_names": [],
-        "guests": 0,
         "erased_attendees": 0,
         "recorded_by": principal.subject,
     }
-    await session.execute(activities.insert().values(**row))
-    present = 0
+    roll = Roll(frozenset(), [], 0)
     if command.attendance is not None:
-        row = await write_attendance(session, principal, row, command.attendance)
-        present = len(command.attendance.person_ids)
-    events: list[Any] = [ActivityLogged.model_validate(_state(row, attendees_of(row, present)))]
+        roll = await checked_roll(session, row, command.attendance)
+    row |= roll.guest_columns()
+    await session.execute(activities.insert().values(**row))
+    await add_present(session, principal, row["id"], roll.members)
+    state = _state(row, attendees_of(row, len(roll.members)))
+    events: list[Any] = [ActivityLogged.model_validate(state)]
     if row["good_practice"]:
         events.append(_shared(row))
     await record_events(session, source, events)
-    return row
+    return row, len(roll.members)
 
 
 async def _activity(

@@ -22,10 +22,11 @@ from activities.schemas import AttendanceIn
 from activities.services.activities import readable_activity, writable_activity
 from activities.services.attendance_records import (
     attendees_of,
+    checked_roll,
     local_day,
     members_on,
     members_present,
-    write_attendance,
+    replace_roll,
 )
 
 WHAT = "Kegiatan"
@@ -59,7 +60,7 @@ async def record_attendance(
     """The whole attendance, replacing what was recorded: members present (members of the
     community on the activity's date) and guests by name and count."""
     row = await writable_activity(session, principal, activity_id)
-    row = await write_attendance(session, principal, row, command)
+    row = await replace_roll(session, principal, row, await checked_roll(session, row, command))
     return await _recorded(session, source, row)
 
 

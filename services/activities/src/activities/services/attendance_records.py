@@ -1,6 +1,7 @@
 """An activity's attendance as rows: who of the community was a member on its date, and the
 whole list written at once. Shared by logging an activity and recording its attendance."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -49,13 +50,21 @@ async def members_on(
     return set(rows.scalars())
 
 
-async def write_attendance(
-    session: AsyncSession, principal: Principal, row: dict[str, Any], command: AttendanceIn
-) -> dict[str, Any]:
-    """The whole attendance, replacing what was recorded: members present (members of the
-    community on the activity's date) and guests by name and count. The activity's row with
-    its guests as now stored."""
-    activity_id = row["id"]
+@dataclass(frozen=True)
+class Roll:
+    """An attendance checked against the community: who of its members came, and guests."""
+
+    members: frozenset[UUID]
+    guest_names: list[str]
+    guests: int
+
+    def guest_columns(self) -> dict[str, Any]:
+        return {"guest_names": self.guest_names, "guests": self.guests}
+
+
+async def checked_roll(session: AsyncSession, row: dict[str, Any], command: AttendanceIn) -> Roll:
+    """The attendance, if every person named was a member on the activity's date and the
+    guests add up; else the reason, in Indonesian."""
     wanted = set(command.person_ids)
     members = await members_on(session, row["community_id"], local_day(row), wanted)
     strangers = wanted - members
@@ -75,26 +84,37 @@ async def write_attendance(
             "Jumlah tamu lebih kecil dari banyaknya nama tamu.",
             details=[{"field": "guests", "code": "guests_below_names"}],
         )
+    return Roll(frozenset(members), list(command.guest_names), guests)
+
+
+async def add_present(
+    session: AsyncSession, principal: Principal, activity_id: UUID, members: frozenset[UUID]
+) -> None:
+    if members:
+        # One statement compiled once, many rows: cheaper than a VALUES list built per call.
+        await session.execute(
+            insert(attendance).on_conflict_do_nothing(),
+            [
+                {"activity_id": activity_id, "person_id": p, "recorded_by": principal.subject}
+                for p in sorted(members)
+            ],
+        )
+
+
+async def replace_roll(
+    session: AsyncSession, principal: Principal, row: dict[str, Any], roll: Roll
+) -> dict[str, Any]:
+    """The recorded attendance of a stored activity becomes `roll`; the row as now stored."""
+    activity_id = row["id"]
     await session.execute(
         delete(attendance).where(
-            attendance.c.activity_id == activity_id, attendance.c.person_id.not_in(members)
+            attendance.c.activity_id == activity_id, attendance.c.person_id.not_in(roll.members)
         )
     )
-    if members:
-        await session.execute(
-            insert(attendance)
-            .values(
-                [
-                    {"activity_id": activity_id, "person_id": p, "recorded_by": principal.subject}
-                    for p in sorted(members)
-                ]
-            )
-            .on_conflict_do_nothing()
-        )
-    changes = {"guest_names": list(command.guest_names), "guests": guests}
+    await add_present(session, principal, activity_id, roll.members)
     await session.execute(
         update(activities)
         .where(activities.c.id == activity_id)
-        .values(**changes, updated_at=datetime.now(UTC))
+        .values(**roll.guest_columns(), updated_at=datetime.now(UTC))
     )
-    return row | changes
+    return row | roll.guest_columns()

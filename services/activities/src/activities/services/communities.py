@@ -13,25 +13,22 @@ from activities.domain.access import Standing, standing
 async def standing_in(
     session: AsyncSession, principal: Principal, community_id: UUID
 ) -> Standing | None:
-    """None when activities does not know the community."""
-    community = (
-        (
-            await session.execute(
-                select(replica_communities).where(replica_communities.c.id == community_id)
-            )
+    """None when activities does not know the community. One query: the community and the
+    caller's current role in it."""
+    role = (
+        select(replica_memberships.c.role)
+        .where(
+            replica_memberships.c.community_id == community_id,
+            replica_memberships.c.person_id == principal.person_id,
+            replica_memberships.c.ended_on.is_(None),
         )
-        .mappings()
-        .first()
+        .scalar_subquery()
     )
-    if community is None:
+    query = select(replica_communities, role.label("caller_role")).where(
+        replica_communities.c.id == community_id
+    )
+    found = (await session.execute(query)).mappings().first()
+    if found is None:
         return None
-    role = None
-    if principal.person_id is not None:
-        role = await session.scalar(
-            select(replica_memberships.c.role).where(
-                replica_memberships.c.community_id == community_id,
-                replica_memberships.c.person_id == principal.person_id,
-                replica_memberships.c.ended_on.is_(None),
-            )
-        )
-    return standing(principal, dict(community), role)
+    community = dict(found)
+    return standing(principal, community, community.pop("caller_role"))
