@@ -33,6 +33,7 @@ def platform_settings(
     issuer: DevIssuer,
     overrides: Mapping[str, Any] | None = None,
     database_prefix: str = "kombel",
+    data_folder: Path | None = None,
 ) -> ServiceSettings:
     values: dict[str, Any] = {
         "database_url": endpoints.database_url(f"{database_prefix}_{definition.name}"),
@@ -43,6 +44,8 @@ def platform_settings(
         "auth_audience": DEV_AUDIENCE,
         "dev_issuer_enabled": True,
     }
+    if data_folder is not None:
+        values["object_store_path"] = data_folder / "objects"
     values.update(overrides or {})
     return definition.settings_class(**values)
 
@@ -61,7 +64,9 @@ class EmbeddedPlatform:
         self.issuer = DevIssuer(folder / "dev-issuer")
         self.definitions = service_definitions()
         self.settings = {
-            d.name: platform_settings(d, endpoints, self.issuer, overrides, database_prefix)
+            d.name: platform_settings(
+                d, endpoints, self.issuer, overrides, database_prefix, data_folder=folder
+            )
             for d in self.definitions
         }
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,11 @@ class ServiceRole(StrEnum):
     API = "api"
     WORKER = "worker"
     ALL = "all"
+
+
+class ObjectStoreKind(StrEnum):
+    FOLDER = "folder"
+    S3 = "s3"
 
 
 class ServiceSettings(BaseSettings):
@@ -81,6 +86,25 @@ class ServiceSettings(BaseSettings):
     rate_limit_uploads_per_minute: int = Field(default=10, ge=1)
     rate_limit_failed_auth_per_minute: int = Field(default=30, ge=1)
 
+    # Uploaded files (activity evidence): a folder of this machine for the embedded stack,
+    # or any S3-compatible store (MinIO, AWS). Each service keeps its files under its own name:
+    # `<path>/<service>/…` in the folder, `<service>/…` in the bucket.
+    object_store: ObjectStoreKind = ObjectStoreKind.FOLDER
+    object_store_path: Path = Path(".kombel/objects")
+    # Production runs replicas on several machines, which one folder does not reach; a single
+    # machine with a backed-up disk may still choose it.
+    object_store_folder_in_production: bool = False
+    # None is AWS itself; MinIO and other stores give their URL (http://minio:9000).
+    s3_endpoint: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str | None = None
+    # Without keys the usual AWS sources answer (environment, instance or pod role).
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    # MinIO and most S3-compatible stores address buckets by path, not by host name.
+    s3_path_style: bool = True
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Self:
         if self.environment is Environment.PRODUCTION:
@@ -90,6 +114,16 @@ class ServiceSettings(BaseSettings):
                 raise ValueError("production needs KOMBEL_AUTH_JWKS_URL of the OIDC issuer")
             if not self.auth_jwks_url.startswith("https://"):
                 raise ValueError("KOMBEL_AUTH_JWKS_URL must use https in production")
+            if (
+                self.object_store is ObjectStoreKind.FOLDER
+                and not self.object_store_folder_in_production
+            ):
+                raise ValueError(
+                    "production keeps files in S3: set KOMBEL_OBJECT_STORE=s3 (or allow the "
+                    "folder with KOMBEL_OBJECT_STORE_FOLDER_IN_PRODUCTION=true)"
+                )
+        if self.object_store is ObjectStoreKind.S3 and not self.s3_bucket:
+            raise ValueError("KOMBEL_OBJECT_STORE=s3 needs KOMBEL_S3_BUCKET")
         if self.auth_jwks_url is None and self.auth_jwks_path is None:
             raise ValueError("set KOMBEL_AUTH_JWKS_URL or KOMBEL_AUTH_JWKS_PATH")
         return self

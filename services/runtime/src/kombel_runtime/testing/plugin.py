@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from kombel_runtime.testing.harness import RunningPlatform, running_platform
 from kombel_runtime.testing.infrastructure import Infrastructure, test_infrastructure
+from kombel_runtime.testing.s3_server import S3Server, test_s3_server
 
 # Client timeouts in tests are short, so fault tests can outlast them in seconds.
 TEST_SETTINGS = {
@@ -50,3 +51,10 @@ async def platform(
         overrides=TEST_SETTINGS,
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """An S3-protocol server (moto, or the one `KOMBEL_TEST_S3_ENDPOINT` names)."""
+    with test_s3_server() as server:
+        yield server
