@@ -86,7 +86,8 @@ async def run(folder: Path) -> int:
     print()
     print(latency_table([logged, floor_inserts]))
     print(
-        f"\np99 of an activity with its attendance at 50/s: {logged.p99_ms:.0f} ms (aim: under 100 ms)"
+        f"\np99 of an activity with its attendance at 50/s: {logged.p99_ms:.0f} ms "
+        "(aim: under 100 ms)"
     )
     print()
     print(import_table([small, large, excel, floor, naive]))
