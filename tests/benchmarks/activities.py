@@ -64,7 +64,7 @@ async def _community_of(platform: RunningPlatform) -> tuple[str, str, list[str]]
     path = f"/activities/communities/{group['id']}/activities"
 
     async def ready() -> bool:
-        body = {"person_ids": members}
+        body: dict[str, object] = {"person_ids": members}
         response = await platform.client.post(path, json=_meeting(body), headers=lead)
         return response.status_code == 201
 
