@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_events.topics import ACTIVITIES_ACTIVITIES
+from kombel_runtime.body_limits import UploadRoute
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
@@ -16,6 +17,10 @@ class ActivitiesSettings(ServiceSettings):
     pass
 
 
+def _evidence_bytes(settings: ServiceSettings) -> int:
+    return settings.evidence_max_bytes
+
+
 definition = ServiceDefinition(
     name="activities",
     title="Kombel · Kegiatan (activities)",
@@ -26,6 +31,7 @@ definition = ServiceDefinition(
     publishes=[ACTIVITIES_ACTIVITIES],
     consumers=[ConsumerSpec("activities.membership", membership_subscriptions())],
     replicas=REPLICAS,
+    uploads=[UploadRoute("POST", "/activities/{activity_id}/evidence", _evidence_bytes)],
 )
 
 

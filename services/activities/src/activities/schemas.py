@@ -164,3 +164,14 @@ class Featuring(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     featured: bool = True
+
+
+class EvidenceOut(BaseModel):
+    id: UUID
+    activity_id: UUID
+    content_type: str
+    size: int
+    filename: str
+    url: str = Field(description="Unduhan, bagi yang boleh membaca kegiatannya")
+    thumbnail_url: str | None
+    created_at: datetime | None = None

@@ -40,6 +40,7 @@ from kombel_runtime.edge import (
 from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
+from kombel_runtime.object_storage import ObjectStore, object_store
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.replicas import Replica
 from kombel_runtime.settings import ServiceRole, ServiceSettings
@@ -100,6 +101,14 @@ class ServiceRuntime:
     _producer: AIOKafkaProducer | None = None
     _admin: AIOKafkaAdminClient | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _files: ObjectStore | None = None
+
+    @property
+    def files(self) -> ObjectStore:
+        """The service's object store (uploaded files), opened on first use."""
+        if self._files is None:
+            self._files = object_store(self.settings, self.definition.name)
+        return self._files
 
     @property
     def source(self) -> str:
@@ -156,6 +165,8 @@ class ServiceRuntime:
         if self._admin is not None:
             await self._admin.close()
         await self.redis.aclose()
+        if self._files is not None:
+            await self._files.aclose()
         await self.engine.dispose()
         self.telemetry.shutdown()
 

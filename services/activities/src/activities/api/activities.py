@@ -5,10 +5,11 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response, UploadFile, status
 from kombel_events.activities import Mode, Phase
 from kombel_events.regions import TimeZone
 from kombel_runtime.auth import CurrentPrincipal
+from kombel_runtime.evidence_files import THUMBNAIL_CONTENT_TYPE
 from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.service import DbSession, Runtime
 from sqlalchemy import and_, func, select
@@ -23,10 +24,11 @@ from activities.schemas import (
     AttendanceIn,
     AttendanceOut,
     Attendee,
+    EvidenceOut,
     Featuring,
 )
 from activities.services import activities as use
-from activities.services import attendance
+from activities.services import attendance, evidence
 from activities.services.attendance_records import attendees_of, members_present
 from activities.services.communities import standing_in
 
@@ -138,7 +140,16 @@ async def delete_activity(
 ) -> Response:
     async with session.begin():
         await use.delete_activity(session, runtime.source, principal, activity_id)
+    await runtime.files.delete_prefix(evidence.activity_prefix(activity_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def evidence_out(row: dict[str, Any]) -> EvidenceOut:
+    url = f"/activities/evidence/{row['id']}/file"
+    return EvidenceOut.model_validate(
+        row
+        | {"url": url, "thumbnail_url": f"{url}?thumbnail=true" if row["has_thumbnail"] else None}
+    )
 
 
 def _attendance_out(row: dict[str, Any], people: list[dict[str, Any]]) -> AttendanceOut:
@@ -270,3 +281,103 @@ async def feature_good_practice(
     async with session.begin():
         row = await use.feature(session, principal, activity_id, body.featured)
         return activity_out(row, await members_present(session, activity_id))
+
+
+@router.post(
+    "/activities/{activity_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EvidenceOut,
+    summary="Lampirkan foto atau PDF sebagai bukti kegiatan (≤ 10 MB)",
+)
+async def attach_evidence(
+    activity_id: UUID,
+    file: UploadFile,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    response: Response,
+) -> EvidenceOut:
+    limit = runtime.settings.evidence_max_bytes
+    data = await file.read(limit + 1)
+    async with session.begin():
+        row = await evidence.attach(
+            session,
+            runtime.source,
+            runtime.files,
+            principal,
+            activity_id,
+            data,
+            file.filename or "bukti",
+            limit,
+        )
+    response.headers["Location"] = evidence_out(row).url
+    return evidence_out(row)
+
+
+@router.get(
+    "/activities/{activity_id}/evidence",
+    response_model=list[EvidenceOut],
+    summary="Bukti sebuah kegiatan",
+)
+async def list_evidence(
+    activity_id: UUID, principal: CurrentPrincipal, session: DbSession
+) -> list[EvidenceOut]:
+    async with session.begin():
+        rows = await evidence.evidence_of(session, principal, activity_id)
+    return [evidence_out(r) for r in rows]
+
+
+@router.get(
+    "/evidence/{evidence_id}/file",
+    summary="Unduh bukti (atau gambar kecilnya)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "image/jpeg": {},
+                "image/png": {},
+                "image/webp": {},
+                "application/pdf": {},
+            },
+            "description": "Berkas bukti",
+        }
+    },
+)
+async def download_evidence(
+    evidence_id: UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    thumbnail: bool = False,
+) -> Response:
+    async with session.begin():
+        row = await evidence.readable_evidence(session, principal, evidence_id)
+    key = evidence.file_key(row)
+    if thumbnail and row["has_thumbnail"]:
+        content, kind = await runtime.files.get(f"{key}/thumbnail"), THUMBNAIL_CONTENT_TYPE
+    else:
+        content, kind = await runtime.files.get(key), row["content_type"]
+    return Response(
+        content,
+        media_type=kind,
+        headers={
+            # Never shown inline as a page, never guessed as another type, never cached by
+            # a shared proxy: evidence is for the community and its staff.
+            "Content-Disposition": f'attachment; filename="{row["id"]}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.delete(
+    "/evidence/{evidence_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Hapus bukti",
+)
+async def delete_evidence(
+    evidence_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
+) -> Response:
+    async with session.begin():
+        await evidence.remove(session, runtime.files, principal, evidence_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -113,3 +113,27 @@ attendance = sa.Table(
         "recorded_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
 )
+
+# Photos and PDFs attached to an activity; the files live in object storage under
+# `activities/<activity id>/<evidence id>` (and `…/thumbnail`), never public.
+evidence = sa.Table(
+    "evidence",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "activity_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("activities.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("content_type", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("has_thumbnail", sa.Boolean, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
