@@ -21,6 +21,7 @@ from kombel_events.membership import (
 )
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import ApiError
+from kombel_runtime.locks import COMMUNITY_NAMES
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
 from kombel_runtime.patch import not_null
@@ -168,17 +169,12 @@ async def _check_hosts(session: AsyncSession, npsns: list[str]) -> None:
             )
 
 
-_NAME_LOCK = 0x6B6F6D02  # "kom", community names
-
-
 async def _check_name_free(
     session: AsyncSession, principal: Principal, kabkota_code: str, name: str
 ) -> None:
     """One name per active community within a kabupaten/kota (as the imports match them).
     Registrations of one kabupaten/kota take turns, so two at once cannot both pass."""
-    await session.execute(
-        select(func.pg_advisory_xact_lock(_NAME_LOCK, func.hashtext(kabkota_code)))
-    )
+    await session.execute(COMMUNITY_NAMES.xact_lock(func.hashtext(kabkota_code)))
     existing = (
         (
             await session.execute(
