@@ -18,12 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kombel_runtime.errors import Malformed
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int
     next: str | None
+
+    def map(self, convert: Callable[[T], U]) -> "Page[U]":
+        """The same page with each item converted, e.g. a record into its response."""
+        return Page[U](items=[convert(i) for i in self.items], total=self.total, next=self.next)
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
