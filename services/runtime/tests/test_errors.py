@@ -1,6 +1,17 @@
 import httpx
+import pytest
 from fastapi import FastAPI
-from kombel_runtime.errors import install_error_handlers
+from kombel_runtime.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    install_error_handlers,
+    status_of,
+)
+from kombel_runtime.pagination import invalid_cursor
 from sqlalchemy.exc import IntegrityError
 
 
@@ -43,3 +54,29 @@ async def test_other_integrity_errors_stay_internal_errors() -> None:
     response = await post(app_raising(foreign_key))
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [(NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422), (Gone, 410)],
+)
+async def test_each_kind_of_domain_error_answers_its_status_with_code_and_details(
+    kind: type[DomainError], status: int
+) -> None:
+    error = kind("community_exists", "Sudah ada.", details=[{"existing_id": "x"}])
+    assert status_of(error) == status
+    response = await post(app_raising(error))
+    assert response.status_code == status
+    assert response.json() == {
+        "error": {
+            "code": "community_exists",
+            "message": "Sudah ada.",
+            "details": [{"existing_id": "x"}],
+        }
+    }
+
+
+async def test_a_bad_cursor_is_a_malformed_request() -> None:
+    response = await post(app_raising(invalid_cursor()))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"

@@ -11,6 +11,7 @@ from kombel_runtime.settings import ServiceSettings
 from membership.api.communities import router as communities_router
 from membership.api.imports import router as imports_router
 from membership.api.invitations import router as invitations_router
+from membership.api.members import router as members_router
 from membership.api.people import router as people_router
 from membership.api.regions import router as regions_router
 from membership.api.schools import router as schools_router
@@ -34,6 +35,7 @@ definition = ServiceDefinition(
         schools_router,
         people_router,
         communities_router,
+        members_router,
         invitations_router,
         imports_router,
     ],

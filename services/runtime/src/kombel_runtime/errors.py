@@ -1,4 +1,9 @@
-"""API errors: a stable machine code and a message for people, in Bahasa Indonesia.
+"""Errors with a stable machine code and a message for people, in Bahasa Indonesia.
+
+Domain rules and use cases raise a `DomainError` of the kind that says what went wrong
+(`NotFound`, `Forbidden`, `Conflict`, `Invalid`, `Gone`, `Malformed`), and know nothing of HTTP;
+`install_error_handlers` is the one place that turns a kind into a status. `ApiError` stays for
+what only HTTP has words for (a missing token, a body too large).
 
 Every error body has the same shape: `{"error": {"code", "message", "details"?}}`. Input values
 are never echoed back, so personal data does not leak through error messages.
@@ -16,6 +21,61 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule refused: `code` is stable for machines, `message` is for people, and `details`
+    may name facts a caller can act on (e.g. the id of the record a duplicate matched)."""
+
+    def __init__(
+        self, code: str, message: str, details: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    """No such record, or none the caller may see: the two are said alike."""
+
+
+class Forbidden(DomainError):
+    """The caller sees the record but their role or scope does not allow the act."""
+
+
+class Conflict(DomainError):
+    """The act clashes with what is stored (a duplicate, an archived record, a last lead)."""
+
+
+class Invalid(DomainError):
+    """The input breaks a rule of the domain although each field is well formed."""
+
+
+class Gone(DomainError):
+    """What was asked for existed once and has been removed for good."""
+
+
+class Malformed(DomainError):
+    """The request cannot be read as asked (e.g. a cursor the list never gave)."""
+
+
+_DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+    Gone: 410,
+    Malformed: 400,
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error's kind (a bare `DomainError` is taken as `Invalid`)."""
+    for kind, status in _DOMAIN_STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 422
 
 
 class ApiError(Exception):
@@ -173,6 +233,12 @@ def _constraint_of(error: BaseException) -> str | None:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, error: DomainError) -> JSONResponse:
+        return JSONResponse(
+            error_body(error.code, error.message, error.details), status_code=status_of(error)
+        )
+
     @app.exception_handler(ApiError)
     async def api_error(_: Request, error: ApiError) -> JSONResponse:
         return JSONResponse(

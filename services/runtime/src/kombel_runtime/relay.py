@@ -25,14 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
 from kombel_runtime.envelope import Envelope
+from kombel_runtime.locks import RELAY_LANES
 from kombel_runtime.messaging_tables import LANES, NOTIFY_CHANNEL
 from kombel_runtime.partitioning import partition_for
 
 log = logging.getLogger(__name__)
 
 _MAX_LINKS = 128  # the SDK's default limit of links per span
-
-_LANE_LOCK_NAMESPACE = 0x6B6F6D  # "kom"
 
 # The relay talks to asyncpg directly: at thousands of rows a second, result processing in
 # the ORM layer would cost more than the claim itself.
@@ -127,7 +126,7 @@ class OutboxRelay:
         async with self._engine.begin() as connection:
             raw = (await connection.get_raw_connection()).driver_connection
             assert raw is not None
-            rows = await raw.fetch(_CLAIM, LANES, _LANE_LOCK_NAMESPACE, self._batch_size)
+            rows = await raw.fetch(_CLAIM, LANES, RELAY_LANES.namespace, self._batch_size)
             if not rows:
                 return 0
             await self._publish(rows)

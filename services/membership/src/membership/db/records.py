@@ -19,8 +19,11 @@ community_name_key = func.lower(
 )
 
 
-async def school(session: AsyncSession, npsn: str) -> dict[str, Any] | None:
-    row = (await session.execute(select(schools).where(schools.c.npsn == npsn))).mappings().first()
+async def school(session: AsyncSession, npsn: str, *, lock: bool = False) -> dict[str, Any] | None:
+    query = select(schools).where(schools.c.npsn == npsn)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).mappings().first()
     return dict(row) if row else None
 
 

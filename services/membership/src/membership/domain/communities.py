@@ -1,4 +1,4 @@
-"""Communities and their members: who may change them, and the rules they keep."""
+"""Communities and their members: what a community must be, and the rules they keep."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,12 +11,11 @@ from kombel_events.membership import (
     ForumType,
     Frequency,
     Jenjang,
-    MemberRole,
     Schedule,
 )
 from kombel_events.regions import regions
 from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Forbidden, Invalid
 from kombel_runtime.ids import uuid7
 
 REGISTRARS = (Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF)
@@ -42,6 +41,20 @@ class RegisterCommunity:
     host_school_npsns: list[str] = field(default_factory=list)
     schedule: MeetingTimes | None = None
     pmm_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeCommunity:
+    """The fields a change sets, by column name (`schedule` as `MeetingTimes` or None,
+    `pmm_url` as text); the fields left out keep their values."""
+
+    community_id: UUID
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ArchiveCommunity:
+    community_id: UUID
 
 
 @dataclass(frozen=True)
@@ -72,10 +85,10 @@ def schedule_in_place(times: MeetingTimes | None, kabkota_code: str) -> Schedule
     if times is None:
         return None
     if times.end <= times.start:
-        raise ApiError(422, "schedule_invalid", "Jam selesai pertemuan harus setelah jam mulai.")
+        raise Invalid("schedule_invalid", "Jam selesai pertemuan harus setelah jam mulai.")
     if times.frequency is Frequency.MONTHLY and times.week_of_month is None:
-        raise ApiError(
-            422, "schedule_invalid", "Pertemuan bulanan perlu `week_of_month` (minggu ke-1 … ke-5)."
+        raise Invalid(
+            "schedule_invalid", "Pertemuan bulanan perlu `week_of_month` (minggu ke-1 … ke-5)."
         )
     region = regions().get(kabkota_code)
     assert region is not None
@@ -97,29 +110,26 @@ def check_details(
 ) -> None:
     # == rather than `is`: a stored community's kind and forum come back as plain strings.
     if forum_type == ForumType.MGMP and not subject_name:
-        raise ApiError(422, "subject_required", "MGMP perlu mata pelajaran (`subject_name`).")
+        raise Invalid("subject_required", "MGMP perlu mata pelajaran (`subject_name`).")
     if kind == CommunityKind.DALAM_SEKOLAH and len(hosts) > 1:
-        raise ApiError(
-            422, "too_many_host_schools", "Komunitas dalam sekolah hanya punya satu sekolah induk."
+        raise Invalid(
+            "too_many_host_schools", "Komunitas dalam sekolah hanya punya satu sekolah induk."
         )
 
 
-def register_community(
+def new_community(
     principal: Principal, command: RegisterCommunity
 ) -> tuple[Community, CommunityRegistered]:
+    """The community a registration makes and its event, if the caller may register it."""
     if not principal.has_any(*REGISTRARS):
-        raise ApiError(
-            403,
+        raise Forbidden(
             "forbidden",
             "Hanya staf nasional, provinsi atau kabupaten/kota yang dapat mendaftarkan komunitas.",
         )
     if regions().get(command.kabkota_code) is None:
-        raise ApiError(
-            422, "region_unknown", f"Kabupaten/kota {command.kabkota_code} tidak dikenal."
-        )
+        raise Invalid("region_unknown", f"Kabupaten/kota {command.kabkota_code} tidak dikenal.")
     if not principal.covers_region(command.kabkota_code):
-        raise ApiError(
-            403,
+        raise Forbidden(
             "outside_scope",
             f"Kabupaten/kota {command.kabkota_code} berada di luar wilayah kewenangan Anda.",
         )
@@ -158,46 +168,18 @@ def register_community(
     return community, event
 
 
-def can_manage_community(principal: Principal, community: dict[str, Any]) -> bool:
-    """Staff of its region, or a lead of this very community."""
-    if principal.covers_region(community["kabkota_code"]):
-        return True
-    return principal.has_any(Role.COMMUNITY_LEAD) and str(community["id"]) in principal.communities
-
-
-def may_enrol(principal: Principal, community: dict[str, Any], person: dict[str, Any]) -> bool:
-    """Whether a manager of the community may add the person without the person's consent:
-    staff add the people of their scope, a lead the people of the community's kabupaten/kota.
-    Anyone else (a `daring` community spans provinces) joins by an invitation they accept."""
-    if principal.covers_region(person["kabkota_code"]):
-        return True
-    return (
-        can_manage_community(principal, community)
-        and person["kabkota_code"] == community["kabkota_code"]
+def changed_community(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The columns a change writes, with its schedule in the community's time zone, checked
+    against the rules a community keeps as a whole."""
+    columns = dict(changes)
+    if "schedule" in columns:
+        schedule = schedule_in_place(columns["schedule"], stored["kabkota_code"])
+        columns["schedule"] = schedule.model_dump() if schedule else None
+    updated = stored | columns
+    check_details(
+        updated["kind"],
+        ForumType(updated["forum_type"]),
+        updated["subject_name"],
+        updated["host_school_npsns"],
     )
-
-
-def can_see_community(principal: Principal, community: dict[str, Any]) -> bool:
-    if can_manage_community(principal, community) or str(community["id"]) in principal.communities:
-        return True
-    return principal.has_any(Role.PRINCIPAL) and principal.npsn in (
-        community["host_school_npsns"] or []
-    )
-
-
-def check_penggerak_kept(
-    current_roles: dict[UUID, MemberRole], person_id: UUID, new_role: MemberRole | None
-) -> None:
-    """A community that has a penggerak keeps at least one: the last one cannot leave or step
-    down until another is named."""
-    if current_roles.get(person_id) is not MemberRole.PENGGERAK or new_role is MemberRole.PENGGERAK:
-        return
-    others = [
-        p for p, role in current_roles.items() if role is MemberRole.PENGGERAK and p != person_id
-    ]
-    if not others:
-        raise ApiError(
-            409,
-            "last_penggerak",
-            "Komunitas harus tetap punya penggerak. Tetapkan penggerak lain lebih dulu.",
-        )
+    return columns

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kombel_events.membership import CommunityKind, CommunityUpdated, ForumType, Jenjang
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import DomainError
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,7 @@ from membership.domain.communities import (
     RegisterCommunity,
     check_details,
     name_key,
-    register_community,
+    new_community,
 )
 from membership.imports.job import Chunk, Job, Row
 
@@ -88,8 +88,8 @@ def _create(job: Job, chunk: Chunk, row: Row) -> None:
         pmm_url=values["pmm_url"],
     )
     try:
-        community, event = register_community(job.principal, command)
-    except ApiError as error:
+        community, event = new_community(job.principal, command)
+    except DomainError as error:
         row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     chunk.create("communities", asdict(community), event)
@@ -116,7 +116,7 @@ def _compare(job: Job, chunk: Chunk, row: Row, stored: dict[str, Any]) -> None:
             merged["subject_name"],
             merged["host_school_npsns"],
         )
-    except ApiError as error:
+    except DomainError as error:
         row.error = IN_THE_SHEET.get(error.code, error.message)
         return
     job.decided[("community", stored["id"])] = merged

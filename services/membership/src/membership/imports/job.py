@@ -8,7 +8,6 @@ from uuid import UUID
 from kombel_events import IntegrationEvent
 from kombel_runtime.auth import Principal
 from sqlalchemy import Executable
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.imports.kinds import ImportKind
 
@@ -127,13 +126,3 @@ class Chunk:
         self.statements.extend(statements)
         if event is not None:
             self.events.append(event)
-
-
-async def copy_records(session: AsyncSession, table: str, records: list[dict[str, Any]]) -> None:
-    """COPY the records in the session's transaction: the fastest way in for thousands."""
-    columns = list(records[0])
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-        table, records=[tuple(r[c] for c in columns) for r in records], columns=columns
-    )

@@ -6,16 +6,23 @@ from typing import Any
 from uuid import UUID
 
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
+from kombel_runtime.errors import DomainError
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
 from membership.db.parameters import texts, uuids
 from membership.db.tables import communities, memberships
-from membership.domain.communities import can_manage_community, may_enrol, name_key
+from membership.domain.access import can_manage_community, may_enrol
+from membership.domain.communities import name_key
+from membership.domain.memberships import check_penggerak_kept
 from membership.imports.job import Chunk, Job, Row
 
-PENGGERAK = MemberRole.PENGGERAK.value
+# The API's messages speak to a person in the app; a spreadsheet's user reads them by column.
+IN_THE_SHEET = {"last_penggerak": "Peran: komunitas harus tetap punya penggerak"}
+
+# The current roles of the communities a chunk names: community id -> person -> role.
+Roles = dict[str, dict[UUID, MemberRole]]
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -30,18 +37,19 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             await session.execute(select(communities).where(communities.c.id == any_(uuids(ids))))
         ).mappings()
     }
-    current: dict[tuple[str, UUID], str] = {
-        (str(m["community_id"]), m["person_id"]): m["role"]
-        for m in (
-            await session.execute(
-                select(memberships).where(
-                    memberships.c.community_id == any_(uuids(ids)), memberships.c.ended_on.is_(None)
-                )
+    current: Roles = {}
+    for m in (
+        await session.execute(
+            select(memberships).where(
+                memberships.c.community_id == any_(uuids(ids)), memberships.c.ended_on.is_(None)
             )
-        ).mappings()
-    }
+        )
+    ).mappings():
+        current.setdefault(str(m["community_id"]), {})[m["person_id"]] = MemberRole(m["role"])
     # Roles decided by earlier chunks of this file, which may not be committed yet.
-    current |= {key[1:]: role for key, role in job.decided.items() if key[0] == "member"}
+    for key, role in job.decided.items():
+        if key[0] == "member":
+            current.setdefault(key[1], {})[key[2]] = MemberRole(role)
     for row in valid:
         community = known.get(row.values["community_id"])
         hit = records.holder(found, row.values)
@@ -102,22 +110,24 @@ def _decide(
     row: Row,
     community: dict[str, Any],
     person: dict[str, Any],
-    current: dict[tuple[str, UUID], str],
+    current: Roles,
 ) -> None:
-    key = (str(community["id"]), person["id"])
+    members = current.setdefault(str(community["id"]), {})
     role = MemberRole(row.values["role"])
     since = (
         date.fromisoformat(row.values["since"]) if row.values["since"] else datetime.now(UTC).date()
     )
-    previous = current.get(key)
-    if previous == role.value:
+    previous = members.get(person["id"])
+    if previous is role:
         chunk.duplicate(row, "sudah anggota dengan peran ini")
         return
-    others_lead = any(r == PENGGERAK and k[0] == key[0] and k != key for k, r in current.items())
-    if previous == PENGGERAK and not others_lead:
-        row.error = "Peran: komunitas harus tetap punya penggerak"
+    try:
+        check_penggerak_kept(members, person["id"], role)
+    except DomainError as error:
+        row.error = IN_THE_SHEET.get(error.code, error.message)
         return
-    current[key] = job.decided[("member", *key)] = role.value
+    members[person["id"]] = role
+    job.decided[("member", str(community["id"]), person["id"])] = role.value
     ids = {"community_id": community["id"], "person_id": person["id"]}
     record = ids | {"role": role.value, "started_on": since, "recorded_by": job.principal.subject}
     subject, community_id = str(person["id"]), str(community["id"])
@@ -128,8 +138,8 @@ def _decide(
     chunk.audit(job, "member.role_changed", subject, community=community_id, role=role.value)
     chunk.update(
         row,
-        f"peran berubah dari {previous}",
-        MemberRoleChanged(**ids, previous_role=MemberRole(previous), role=role, since=since),
+        f"peran berubah dari {previous.value}",
+        MemberRoleChanged(**ids, previous_role=previous, role=role, since=since),
         records.ending_membership(community["id"], person["id"], since),
         memberships.insert().values(**record),
     )

@@ -7,10 +7,11 @@ from kombel_runtime.ids import uuid7
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.api.scope import can_see
 from membership.db import records
 from membership.db.parameters import texts
 from membership.db.tables import people, schools
+from membership.domain.access import can_see
+from membership.domain.people import STATE_FIELDS, state_event
 from membership.imports.job import Chunk, Job
 
 IDENTITIES = {"nuptk": "NUPTK", "email": "Email", "phone": "No. HP/WA"}
@@ -23,7 +24,6 @@ MOVE_REFUSED = (
     "NPSN Sekolah: PTK ini terdaftar di kabupaten/kota lain; impor tidak memindahkan PTK "
     "antarwilayah. Pemindahan dilakukan staf yang berwenang atas kedua wilayah"
 )
-STATE = ("full_name", "nuptk", "nip", "email", "phone", "position", "school_npsn")
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -55,8 +55,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         hit = records.holder(found, row.values)
         if hit is None:
             record = row.values | {"id": uuid7()}
-            event = PersonRegistered.model_validate(record | {"person_id": record["id"]})
-            chunk.create("people", record, event)
+            chunk.create("people", record, state_event(record, PersonRegistered))
             chunk.audit(job, "person.registered", str(record["id"]))
             continue
         stored, matched_on = hit
@@ -75,7 +74,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             continue
         differences = {
             f: row.values[f]
-            for f in (*STATE, "province_code", "kabkota_code")
+            for f in STATE_FIELDS
             if row.values.get(f) and row.values[f] != stored[f]
         }
         matched = IDENTITIES[matched_on]
@@ -89,7 +88,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         chunk.update(
             row,
             f"memperbarui PTK tersimpan ({matched}): {', '.join(sorted(differences))}",
-            PersonUpdated.model_validate(merged | {"person_id": stored["id"]}),
+            state_event(merged, PersonUpdated),
             update(people)
             .where(people.c.id == stored["id"])
             .values(**differences, updated_at=datetime.now(UTC)),

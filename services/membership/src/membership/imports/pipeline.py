@@ -11,6 +11,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime
 
+from kombel_runtime.bulk import copy_records
 from kombel_runtime.errors import validation_message
 from kombel_runtime.outbox import record_events
 from kombel_runtime.service import ServiceRuntime
@@ -27,7 +28,6 @@ from membership.imports.job import (
     ImportInterrupted,
     Job,
     Row,
-    copy_records,
 )
 from membership.imports.kinds import SPECS, ImportKind, KindSpec
 from membership.imports.progress import publish_progress

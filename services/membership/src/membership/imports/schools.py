@@ -9,9 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
 from membership.db.tables import schools
+from membership.domain.schools import STATE_FIELDS, state_event
 from membership.imports.job import Chunk, Job
-
-STATE = ("name", "jenjang", "status", "kabkota_code", "kecamatan", "address", "province_code")
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -36,7 +35,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
     for row in candidates:
         stored = existing.get(row.values["npsn"])
         if stored is None:
-            chunk.create("schools", row.values, SchoolRegistered.model_validate(row.values))
+            chunk.create("schools", row.values, state_event(row.values, SchoolRegistered))
             chunk.audit(job, "school.registered", row.values["npsn"])
             continue
         stored = job.decided.get(("school", stored["npsn"]), stored)
@@ -54,7 +53,9 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             )
             continue
         differences = {
-            f: row.values[f] for f in STATE if row.values.get(f) and row.values[f] != stored[f]
+            f: row.values[f]
+            for f in STATE_FIELDS
+            if row.values.get(f) and row.values[f] != stored[f]
         }
         if not differences:
             chunk.duplicate(row, "sama dengan sekolah tersimpan (NPSN)")
@@ -65,7 +66,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         chunk.update(
             row,
             f"memperbarui sekolah tersimpan: {', '.join(sorted(differences))}",
-            SchoolUpdated.model_validate(merged),
+            state_event(merged, SchoolUpdated),
             update(schools)
             .where(schools.c.npsn == stored["npsn"])
             .values(**differences, updated_at=datetime.now(UTC)),

@@ -8,6 +8,7 @@ from typing import Any
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.backoff import sleep_unless_stopped
 from kombel_runtime.errors import is_unique_violation
+from kombel_runtime.locks import IMPORT_CLAIMS
 from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 # a time across all workers: two files naming the same NUPTK or community, decided side by
 # side, would both create it. Claims take turns under an advisory lock, so the second claim
 # sees the first one's job running.
-_CLAIM_TURN = text("SELECT pg_advisory_xact_lock(:lock)")
 _CLAIM = text(
     """
     UPDATE imports
@@ -49,7 +49,6 @@ _CLAIM = text(
               rows_done, created, updated, duplicates, rejected
     """
 )
-_CLAIM_LOCK = 0x6B6F6D_0001  # "kom", imports
 STALE_AFTER_S = 120
 PRUNE_EVERY_S = 600
 
@@ -123,7 +122,7 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
     next_prune = 0.0
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
-            await session.execute(_CLAIM_TURN, {"lock": _CLAIM_LOCK})
+            await session.execute(IMPORT_CLAIMS.xact_lock())
             claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
             next_prune = await _prune_when_due(runtime, next_prune)

@@ -11,9 +11,7 @@ from kombel_runtime.testing.regions import fresh_kabkota
 from membership.imports.refusals import TOO_COMPLEX
 from membership.testing import csv_bytes, digits
 from membership.testing import finished_import as upload
-
-from .test_imports_api import make_school, people_in
-from .test_sheet_limits import (
+from membership.testing.workbooks import (
     A1_AND_XFD1048576,
     SLIPPING_PAST,
     cell,
@@ -21,6 +19,8 @@ from .test_sheet_limits import (
     workbook,
     zip_bomb,
 )
+
+from .test_imports_api import make_school, people_in
 
 pytestmark = pytest.mark.infra
 

@@ -4,13 +4,9 @@ from uuid import uuid4
 
 import pytest
 from kombel_events.membership import CommunityKind, ForumType, Frequency, MemberRole
-from kombel_runtime.errors import ApiError
-from membership.domain.communities import (
-    MeetingTimes,
-    check_details,
-    check_penggerak_kept,
-    schedule_in_place,
-)
+from kombel_runtime.errors import Conflict, Invalid
+from membership.domain.communities import MeetingTimes, check_details, schedule_in_place
+from membership.domain.memberships import check_penggerak_kept
 
 
 def test_a_schedule_takes_the_time_zone_of_its_place() -> None:
@@ -28,17 +24,17 @@ def test_a_schedule_takes_the_time_zone_of_its_place() -> None:
     ],
 )
 def test_impossible_schedules_are_refused(times: MeetingTimes) -> None:
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(Invalid) as raised:
         schedule_in_place(times, "12.11")
     assert raised.value.code == "schedule_invalid"
 
 
 def test_mgmp_needs_a_subject_and_a_school_community_one_host() -> None:
-    with pytest.raises(ApiError) as missing:
+    with pytest.raises(Invalid) as missing:
         check_details(CommunityKind.ANTAR_SEKOLAH, ForumType.MGMP, None, [])
     assert missing.value.code == "subject_required"
     assert "mata pelajaran" in missing.value.message
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(Invalid) as raised:
         check_details(
             CommunityKind.DALAM_SEKOLAH, ForumType.ORGANIK, None, ["10203040", "10203041"]
         )
@@ -52,7 +48,7 @@ def test_the_last_penggerak_cannot_leave_or_step_down() -> None:
     lead, other = uuid4(), uuid4()
     roles = {lead: MemberRole.PENGGERAK, other: MemberRole.ANGGOTA}
     for new_role in (None, MemberRole.ANGGOTA):
-        with pytest.raises(ApiError) as raised:
+        with pytest.raises(Conflict) as raised:
             check_penggerak_kept(roles, lead, new_role)
         assert raised.value.code == "last_penggerak"
     check_penggerak_kept(roles, other, None)

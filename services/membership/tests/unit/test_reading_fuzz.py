@@ -17,10 +17,10 @@ from membership.imports.kinds import SPECS, ImportKind
 from membership.imports.reading import map_columns, open_table
 from membership.imports.refusals import UnreadableFile
 from membership.imports.sheet_limits import check_workbook, check_zip_directory
+from membership.testing.workbooks import cell, workbook
 from openpyxl import Workbook
 
 from .test_reading import LIMITS
-from .test_sheet_limits import cell, workbook
 
 IN_PROCESS = settings(
     max_examples=200,

@@ -8,12 +8,12 @@ import asyncpg
 import pytest
 from kombel_events.regions import regions
 from kombel_runtime.auth import Role
+from kombel_runtime.bulk import copy_records
 from kombel_runtime.errors import is_unique_violation
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
 from membership.db.tables import audit_log, schools
-from membership.imports.job import copy_records
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 

@@ -3,8 +3,8 @@
 import pytest
 from kombel_events.membership import CommunityKind, ForumType, Jenjang
 from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import ApiError
-from membership.domain.communities import RegisterCommunity, register_community
+from kombel_runtime.errors import Forbidden, status_of
+from membership.domain.communities import RegisterCommunity, new_community
 
 COMMAND = RegisterCommunity(
     name="MGMP Matematika SMP Dairi",
@@ -25,7 +25,7 @@ def principal(
 
 
 def test_district_staff_register_in_their_kabupaten_and_the_event_says_so() -> None:
-    community, event = register_community(principal(Role.DISTRICT_STAFF, kabkota="12.11"), COMMAND)
+    community, event = new_community(principal(Role.DISTRICT_STAFF, kabkota="12.11"), COMMAND)
     assert community.province_code == "12"
     assert community.jenjang == [Jenjang.SMP], "a jenjang listed twice is kept once"
     assert community.status == "active"
@@ -45,7 +45,7 @@ def test_district_staff_register_in_their_kabupaten_and_the_event_says_so() -> N
     ],
 )
 def test_others_are_refused_with_a_stable_code(who: Principal, code: str) -> None:
-    with pytest.raises(ApiError) as raised:
-        register_community(who, COMMAND)
-    assert raised.value.status == 403
+    with pytest.raises(Forbidden) as raised:
+        new_community(who, COMMAND)
+    assert status_of(raised.value) == 403
     assert raised.value.code == code
