@@ -71,7 +71,7 @@ async def log_activity(
 @router.get(
     "/communities/{community_id}/activities",
     response_model=Page[ActivityOut],
-    summary="Kegiatan sebuah komunitas, terbaru lebih dulu",
+    summary="Kegiatan sebuah komunitas, yang paling akhir dimulai lebih dulu",
 )
 async def list_activities(
     community_id: UUID,
@@ -99,11 +99,11 @@ async def list_activities(
         return await keyset_page(
             session,
             select(activities).where(and_(*where)),
-            activities.c.id,
+            (activities.c.starts_at, activities.c.id),
             limit=limit,
             cursor=cursor,
             item=lambda r: activity_out(dict(r), counts.get(r["id"], 0)),
-            parse=UUID,
+            parse=(datetime.fromisoformat, UUID),
             newest_first=True,
         )
 

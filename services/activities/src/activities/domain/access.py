@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kombel_runtime.auth import Principal
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Conflict, Forbidden, NotFound
 
 LEADS = frozenset({"penggerak", "koordinator"})
 
@@ -37,10 +37,8 @@ def standing(principal: Principal, community: dict[str, Any], role: str | None) 
     return Standing(community, principal.covers_region(community["kabkota_code"]), role)
 
 
-def not_found(what: str) -> ApiError:
-    return ApiError(
-        404, "not_found", f"{what} tidak ditemukan atau di luar wilayah kewenangan Anda."
-    )
+def not_found(what: str) -> NotFound:
+    return NotFound("not_found", f"{what} tidak ditemukan atau di luar wilayah kewenangan Anda.")
 
 
 def require_reader(place: Standing | None, what: str = "Komunitas") -> Standing:
@@ -52,12 +50,11 @@ def require_reader(place: Standing | None, what: str = "Komunitas") -> Standing:
 def require_writer(place: Standing | None, what: str = "Komunitas") -> Standing:
     place = require_reader(place, what)
     if not (place.staff or place.lead):
-        raise ApiError(
-            403,
+        raise Forbidden(
             "forbidden",
             "Hanya penggerak atau koordinator komunitas ini, atau staf wilayahnya, yang boleh "
             "mencatat dan mengubah kegiatannya.",
         )
     if place.community["status"] != "active":
-        raise ApiError(409, "community_archived", "Komunitas ini sudah diarsipkan.")
+        raise Conflict("community_archived", "Komunitas ini sudah diarsipkan.")
     return place

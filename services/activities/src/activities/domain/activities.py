@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from kombel_events.activities import Mode
 from kombel_events.regions import TimeZone, regions
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Invalid
 
 # A meeting is logged after it happens, or planned ahead; a year on is a typing mistake.
 LATEST_AHEAD = timedelta(days=366)
@@ -31,7 +31,7 @@ class PlacedTime:
 def zone_of(kabkota_code: str) -> TimeZone:
     region = regions().get(kabkota_code)
     if region is None:
-        raise ApiError(422, "region_unknown", f"Kabupaten/kota {kabkota_code} tidak dikenal.")
+        raise Invalid("region_unknown", f"Kabupaten/kota {kabkota_code} tidak dikenal.")
     return region.timezone
 
 
@@ -43,15 +43,13 @@ def place_start(starts_at: datetime, kabkota_code: str, now: datetime) -> Placed
         starts_at = starts_at.replace(tzinfo=ZoneInfo(zone.iana))
     instant = starts_at.astimezone(UTC)
     if instant > now + LATEST_AHEAD:
-        raise ApiError(
-            422,
+        raise Invalid(
             "start_too_far_ahead",
             "Waktu mulai lebih dari setahun ke depan. Periksa tahun pada tanggalnya.",
             details=[{"field": "starts_at", "code": "start_too_far_ahead"}],
         )
     if instant < now - EARLIEST_BEFORE:
-        raise ApiError(
-            422,
+        raise Invalid(
             "start_too_long_ago",
             "Waktu mulai lebih dari lima tahun lalu. Periksa tahun pada tanggalnya.",
             details=[{"field": "starts_at", "code": "start_too_long_ago"}],
@@ -66,8 +64,7 @@ def duration_of(start: PlacedTime, duration_minutes: int | None, ends_at: dateti
             ends_at = ends_at.replace(tzinfo=ZoneInfo(start.timezone.iana))
         minutes = int((ends_at.astimezone(UTC) - start.utc).total_seconds() // 60)
         if minutes <= 0:
-            raise ApiError(
-                422,
+            raise Invalid(
                 "end_before_start",
                 "Waktu selesai harus setelah waktu mulai.",
                 details=[{"field": "ends_at", "code": "end_before_start"}],
@@ -75,15 +72,13 @@ def duration_of(start: PlacedTime, duration_minutes: int | None, ends_at: dateti
     elif duration_minutes is not None:
         minutes = duration_minutes
     else:
-        raise ApiError(
-            422,
+        raise Invalid(
             "duration_missing",
             "Isi lama kegiatan (`duration_minutes`) atau waktu selesainya (`ends_at`).",
             details=[{"field": "duration_minutes", "code": "duration_missing"}],
         )
     if minutes > LONGEST.total_seconds() // 60:
-        raise ApiError(
-            422,
+        raise Invalid(
             "duration_too_long",
             "Kegiatan lebih dari 12 jam. Catat tiap hari sebagai kegiatan tersendiri.",
             details=[{"field": "duration_minutes", "code": "duration_too_long"}],
@@ -94,15 +89,13 @@ def duration_of(start: PlacedTime, duration_minutes: int | None, ends_at: dateti
 def check_how_held(mode: Mode, place: str | None, meeting_url: str | None) -> None:
     """In person needs a place, online a link, hybrid both."""
     if mode in (Mode.LURING, Mode.HYBRID) and not place:
-        raise ApiError(
-            422,
+        raise Invalid(
             "place_required",
             "Kegiatan luring atau hybrid perlu tempatnya (`place`).",
             details=[{"field": "place", "code": "place_required"}],
         )
     if mode in (Mode.DARING, Mode.HYBRID) and not meeting_url:
-        raise ApiError(
-            422,
+        raise Invalid(
             "meeting_url_required",
             "Kegiatan daring atau hybrid perlu tautan pertemuannya (`meeting_url`).",
             details=[{"field": "meeting_url", "code": "meeting_url_required"}],
@@ -111,8 +104,7 @@ def check_how_held(mode: Mode, place: str | None, meeting_url: str | None) -> No
 
 def check_good_practice(flagged: bool, summary: str | None) -> None:
     if flagged and not summary:
-        raise ApiError(
-            422,
+        raise Invalid(
             "good_practice_summary_required",
             "Praktik baik perlu ringkasan singkat (`good_practice_summary`) agar bisa dicari.",
             details=[{"field": "good_practice_summary", "code": "required"}],

@@ -16,7 +16,7 @@ from kombel_events.activities import (
     Mode,
 )
 from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Conflict, Forbidden, Invalid
 from kombel_runtime.ids import uuid7
 from kombel_runtime.outbox import record_events
 from sqlalchemy import delete, select, update
@@ -89,8 +89,7 @@ async def _check_speakers(
         ).scalars()
     )
     if ids - found:
-        raise ApiError(
-            422,
+        raise Invalid(
             "speaker_not_member",
             "Narasumber yang disebut dengan `person_id` harus anggota komunitas; tulis tamu "
             "dengan `name`.",
@@ -237,8 +236,7 @@ def good_practice_scope(principal: Principal) -> Any:
     """The good practice a caller may search: staff their region's."""
     found = principal.region_filter(activities.c.province_code, activities.c.kabkota_code)
     if found is None:
-        raise ApiError(
-            403,
+        raise Forbidden(
             "forbidden",
             "Pencarian praktik baik untuk staf nasional, provinsi atau kabupaten/kota.",
         )
@@ -253,11 +251,9 @@ async def feature(
     if row is None or not principal.covers_region(row["kabkota_code"]):
         raise not_found(WHAT)
     if not principal.has_any(Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF):
-        raise ApiError(403, "forbidden", "Hanya staf provinsi yang menampilkan praktik baik.")
+        raise Forbidden("forbidden", "Hanya staf provinsi yang menampilkan praktik baik.")
     if not row["good_practice"]:
-        raise ApiError(
-            409, "not_good_practice", "Kegiatan ini tidak ditandai sebagai praktik baik."
-        )
+        raise Conflict("not_good_practice", "Kegiatan ini tidak ditandai sebagai praktik baik.")
     await session.execute(
         update(activities).where(activities.c.id == activity_id).values(featured=featured)
     )

@@ -10,7 +10,7 @@ from kombel_events.activities import AttendanceRecorded
 from kombel_events.membership import PersonErased
 from kombel_runtime.auth import Principal
 from kombel_runtime.consumer import Received
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Conflict, Forbidden, NotFound
 from kombel_runtime.outbox import record_events
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -70,20 +70,19 @@ async def mark_present(
     """A member marks themselves present while the activity is open."""
     row, place = await readable_activity(session, principal, activity_id)
     if principal.person_id is None or not place.member:
-        raise ApiError(
-            403, "forbidden", "Hanya anggota komunitas yang dapat mencatat kehadirannya sendiri."
+        raise Forbidden(
+            "forbidden", "Hanya anggota komunitas yang dapat mencatat kehadirannya sendiri."
         )
     if not attendance_open(row["starts_at"], row["duration_minutes"], datetime.now(UTC)):
-        raise ApiError(
-            409,
+        raise Conflict(
             "attendance_closed",
             "Kehadiran hanya dapat dicatat sendiri dari satu jam sebelum kegiatan sampai sehari "
             "setelah selesai. Minta penggerak mencatatnya.",
         )
     day = local_day(row)
     if not await members_on(session, row["community_id"], day, {principal.person_id}):
-        raise ApiError(
-            409, "not_member_on_that_date", "Anda belum menjadi anggota pada tanggal kegiatan."
+        raise Conflict(
+            "not_member_on_that_date", "Anda belum menjadi anggota pada tanggal kegiatan."
         )
     await session.execute(
         insert(attendance)
@@ -141,9 +140,7 @@ async def attendance_export(
     region = person["kabkota_code"] if person else None
     staff = region is not None and principal.covers_region(region)
     if not (principal.person_id == person_id or staff):
-        raise ApiError(
-            404, "not_found", "PTK tidak ditemukan atau di luar wilayah kewenangan Anda."
-        )
+        raise NotFound("not_found", "PTK tidak ditemukan atau di luar wilayah kewenangan Anda.")
     rows = await session.execute(
         select(
             activities.c.id,

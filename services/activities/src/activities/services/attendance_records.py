@@ -8,7 +8,7 @@ from uuid import UUID
 
 from kombel_events.regions import TimeZone
 from kombel_runtime.auth import Principal
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import Invalid
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,8 +69,7 @@ async def checked_roll(session: AsyncSession, row: dict[str, Any], command: Atte
     members = await members_on(session, row["community_id"], local_day(row), wanted)
     strangers = wanted - members
     if strangers:
-        raise ApiError(
-            422,
+        raise Invalid(
             "not_members_on_that_date",
             f"{len(strangers)} orang bukan anggota komunitas pada tanggal kegiatan. Hadirkan "
             "sebagai tamu (`guest_names`), atau periksa tanggal kegiatan.",
@@ -78,8 +77,7 @@ async def checked_roll(session: AsyncSession, row: dict[str, Any], command: Atte
         )
     guests = command.guests if command.guests is not None else len(command.guest_names)
     if guests < len(command.guest_names):
-        raise ApiError(
-            422,
+        raise Invalid(
             "guests_below_names",
             "Jumlah tamu lebih kecil dari banyaknya nama tamu.",
             details=[{"field": "guests", "code": "guests_below_names"}],

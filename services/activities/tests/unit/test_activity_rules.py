@@ -12,7 +12,7 @@ from activities.domain.activities import (
     place_start,
 )
 from kombel_events.activities import Mode
-from kombel_runtime.errors import ApiError
+from kombel_runtime.errors import DomainError, status_of
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 
@@ -43,7 +43,7 @@ def test_a_time_with_an_offset_is_taken_as_given() -> None:
     ],
 )
 def test_a_start_far_away_is_refused(start: datetime, code: str) -> None:
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         place_start(start, "31.71", NOW)
     assert refused.value.code == code
 
@@ -56,10 +56,10 @@ def test_the_duration_comes_from_minutes_or_an_end_after_the_start() -> None:
         (datetime(2026, 5, 28, 15, 0), "end_before_start"),
         (datetime(2026, 5, 29, 16, 0), "duration_too_long"),
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             duration_of(start, None, ends)
         assert refused.value.code == code
-    with pytest.raises(ApiError, match="duration_missing"):
+    with pytest.raises(DomainError, match="duration_missing"):
         duration_of(start, None, None)
 
 
@@ -79,7 +79,7 @@ def test_how_it_was_held_needs_a_place_or_a_link(
     if code is None:
         check_how_held(mode, place, link)
         return
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         check_how_held(mode, place, link)
     assert refused.value.code == code
 
@@ -113,8 +113,8 @@ def test_leads_write_members_read_others_see_nothing(
     def allowed(check: object) -> int | None:
         try:
             check(place)  # type: ignore[operator]
-        except ApiError as refused:
-            return refused.status
+        except DomainError as refused:
+            return status_of(refused)
         return None
 
     assert (allowed(require_reader) is None) is reads

@@ -106,6 +106,20 @@ async def test_a_lead_logs_in_local_time_members_read_and_others_see_nothing(
     empty = (await platform.client.get(base, params={"mode": "daring"}, headers=staff)).json()
     assert empty["total"] == 0
 
+    # Pages run from the latest start back, one at a time.
+    for day in ("2026-05-21", "2026-06-04"):
+        body = meeting(starts_at=f"{day}T16:00:00")
+        assert (await platform.client.post(base, json=body, headers=staff)).status_code == 201
+    starts, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = (await platform.client.get(base, params=params, headers=staff)).json()
+        starts += [a["local_start"][:10] for a in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert starts == ["2026-06-04", "2026-05-28", "2026-05-21"]
+
     async with platform.runtime("activities").sessions() as session:
         types = (
             (
