@@ -10,7 +10,7 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
 from membership.testing import community, created, person, school
 from sqlalchemy import select
 
@@ -134,7 +134,7 @@ async def test_a_lead_logs_in_local_time_members_read_and_others_see_nothing(
 
 
 async def test_mistakes_are_named_in_indonesian(platform: RunningPlatform) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     world = await a_community(platform, kabkota)
     base = f"/activities/communities/{world['community']['id']}/activities"
     cases = [
@@ -159,7 +159,7 @@ async def test_mistakes_are_named_in_indonesian(platform: RunningPlatform) -> No
 async def test_attendance_counts_members_on_that_date_and_guests(
     platform: RunningPlatform,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     world = await a_community(platform, kabkota)
     base = f"/activities/communities/{world['community']['id']}/activities"
     now = datetime.now(ZoneInfo(regions().get(kabkota).timezone.iana))  # type: ignore[union-attr]
@@ -222,7 +222,7 @@ async def test_attendance_counts_members_on_that_date_and_guests(
 async def test_a_member_removed_in_membership_can_no_longer_log(
     platform: RunningPlatform,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     world = await a_community(platform, kabkota)
     base = f"/activities/communities/{world['community']['id']}/activities"
     admin = platform.auth(Role.NATIONAL_ADMIN)

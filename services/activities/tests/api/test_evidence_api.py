@@ -9,7 +9,7 @@ from activities.db.tables import evidence
 from activities.services.evidence import attach, file_key
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota
 from PIL import ExifTags, Image
 from sqlalchemy import select
 
@@ -35,7 +35,7 @@ ELF_RENAMED = b"\x7fELF\x02\x01\x01" + b"\x00" * 9 + b"\x02\x00\x3e\x00" + b"\x0
 
 
 async def an_activity(platform: RunningPlatform) -> tuple[dict[str, Any], dict[str, Any]]:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     world = await a_community(platform, kabkota)
     base = f"/activities/communities/{world['community']['id']}/activities"
     activity = (await platform.client.post(base, json=meeting(), headers=world["as_lead"])).json()
@@ -71,7 +71,7 @@ async def test_a_photo_is_kept_without_its_location_for_the_activitys_readers_on
     assert [e["id"] for e in listed.json()] == [body["id"]]
     for stranger in (
         world["as_outsider"],
-        platform.auth(Role.DISTRICT_STAFF, kabkota=fresh_province()[1][0]),
+        platform.auth(Role.DISTRICT_STAFF, kabkota=fresh_kabkota()),
     ):
         assert (await platform.client.get(body["url"], headers=stranger)).status_code == 404
     assert (await platform.client.get(body["url"])).status_code == 401
