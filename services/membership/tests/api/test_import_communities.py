@@ -100,7 +100,7 @@ async def test_communities_are_registered_matched_by_name_and_updated(
 async def test_only_staff_import_communities_and_the_template_names_the_columns(
     platform: RunningPlatform,
 ) -> None:
-    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[])
+    lead = platform.auth(Role.COMMUNITY_LEAD)
     refused = await platform.client.post(
         "/membership/imports/communities",
         files={"file": ("k.csv", spreadsheet())},

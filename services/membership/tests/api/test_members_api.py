@@ -84,7 +84,6 @@ async def test_a_meeting_is_kept_in_the_time_zone_of_its_place(platform: Running
 async def test_members_join_change_role_and_leave_with_history(platform: RunningPlatform) -> None:
     kabkota = fresh_kabkota()
     community_id, _, (first, second, third) = await setup(platform, kabkota)
-    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[community_id])
     base = f"/membership/communities/{community_id}/members"
     await post(
         platform,
@@ -92,6 +91,8 @@ async def test_members_join_change_role_and_leave_with_history(platform: Running
         {"person_id": first, "role": "penggerak", "since": "2026-01-05"},
         platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota),
     )
+    # The penggerak leads by the data alone: the token names the person and nothing more.
+    lead = platform.auth(Role.MEMBER, person=first)
     await post(platform, base, {"person_id": second, "since": "2026-02-01"}, lead)
     unchanged = await platform.client.patch(
         f"{base}/{second}", json={"role": "anggota"}, headers=lead
@@ -121,6 +122,9 @@ async def test_members_join_change_role_and_leave_with_history(platform: Running
             f"{base}/{first}", params={"until": "2026-03-31"}, headers=lead
         )
     ).status_code == 204
+    # Having left, the former penggerak sees the community no more; the new one leads it.
+    assert (await platform.client.get(base, headers=lead)).status_code == 404
+    lead = platform.auth(Role.MEMBER, person=second)
 
     current = (await platform.client.get(base, headers=lead)).json()
     assert [(m["person_id"], m["role"]) for m in current] == [(second, "penggerak")]
@@ -151,7 +155,7 @@ async def test_members_join_change_role_and_leave_with_history(platform: Running
     ]
 
     outsider = await platform.client.post(
-        base, json={"person_id": third}, headers=platform.auth(Role.COMMUNITY_LEAD, communities=[])
+        base, json={"person_id": third}, headers=platform.auth(Role.COMMUNITY_LEAD, person=third)
     )
     assert outsider.status_code == 404
 
@@ -159,7 +163,14 @@ async def test_members_join_change_role_and_leave_with_history(platform: Running
 async def test_who_sees_which_communities(platform: RunningPlatform) -> None:
     province, (here, there, *_) = fresh_province()
     mine, npsn, _ = await setup(platform, here)
-    theirs, _, _ = await setup(platform, there)
+    theirs, _, (their_teacher, *_) = await setup(platform, there)
+    await post(
+        platform,
+        f"/membership/communities/{theirs}/members",
+        {"person_id": their_teacher},
+        platform.auth(Role.NATIONAL_ADMIN),
+    )
+    their_member = platform.auth(Role.MEMBER, person=their_teacher)
 
     def ids(page: dict[str, Any]) -> set[str]:
         return {c["id"] for c in page["items"]}
@@ -178,7 +189,7 @@ async def test_who_sees_which_communities(platform: RunningPlatform) -> None:
     }
     assert ids(await listing(platform.auth(Role.DISTRICT_STAFF, kabkota=here))) == {mine}
     assert ids(await listing(platform.auth(Role.PRINCIPAL, npsn=npsn))) == {mine}
-    assert ids(await listing(platform.auth(Role.MEMBER, communities=[theirs]))) == {theirs}
+    assert ids(await listing(their_member)) == {theirs}
     foreign = await platform.client.get(
         f"/membership/communities/{theirs}",
         headers=platform.auth(Role.DISTRICT_STAFF, kabkota=here),
@@ -187,7 +198,7 @@ async def test_who_sees_which_communities(platform: RunningPlatform) -> None:
     changed = await platform.client.patch(
         f"/membership/communities/{theirs}",
         json={"name": "Diubah"},
-        headers=platform.auth(Role.MEMBER, communities=[theirs]),
+        headers=their_member,
     )
     assert changed.status_code == 403
 
@@ -231,7 +242,7 @@ async def test_teachers_see_themselves_and_leads_their_members_without_contacts(
     assert [p["id"] for p in own["items"]] == [third]
 
     # A lead sees the members' names, schools and roles, through the community only.
-    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[community_id], person=first)
+    lead = platform.auth(Role.COMMUNITY_LEAD, person=first)
     members = (await platform.client.get(base, headers=lead)).json()
     assert {(m["person_id"], m["school_npsn"], m["school_name"]) for m in members} == {
         (first, npsn, "SMA Negeri 1"),

@@ -192,7 +192,14 @@ async def test_members_are_added_within_reach_and_others_join_by_invitation(
     area = await two_areas(platform)
     group = await community(platform, area["here"], kind="daring")
     base = f"/membership/communities/{group['id']}"
-    lead = platform.auth(Role.COMMUNITY_LEAD, communities=[group["id"]])
+    penggerak = await person(platform, area["school_here"], full_name="Penggerak Daring")
+    await created(
+        platform,
+        f"{base}/members",
+        {"person_id": penggerak["id"], "role": "penggerak"},
+        platform.auth(Role.NATIONAL_ADMIN),
+    )
+    lead = platform.auth(Role.MEMBER, person=penggerak["id"])
     officer = platform.auth(Role.DISTRICT_STAFF, kabkota=area["here"])
     outsider, insider = area["teacher_there"], area["teacher_here"]
 
@@ -241,6 +248,7 @@ async def test_members_are_added_within_reach_and_others_join_by_invitation(
     assert again.json()["error"]["code"] == "invitation_closed"
     members = (await platform.client.get(f"{base}/members", headers=lead)).json()
     assert {(m["person_id"], m["role"]) for m in members} == {
+        (penggerak["id"], "penggerak"),
         (insider["id"], "anggota"),
         (outsider["id"], "narasumber"),
     }

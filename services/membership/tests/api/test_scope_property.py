@@ -58,11 +58,7 @@ class Area:
         yield "principal", platform.auth(Role.PRINCIPAL, npsn=self.school)
         yield (
             "community_lead",
-            platform.auth(
-                Role.COMMUNITY_LEAD,
-                communities=[self.community["id"]],
-                person=self.member["id"],
-            ),
+            platform.auth(Role.COMMUNITY_LEAD, person=self.member["id"]),
         )
         yield "member", platform.auth(Role.MEMBER, person=self.teacher["id"])
 

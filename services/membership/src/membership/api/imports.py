@@ -68,7 +68,9 @@ async def upload(
     dry_run: Annotated[bool, Query(description="Periksa saja, tanpa menyimpan")] = True,
 ) -> ImportAccepted:
     settings = membership_settings(runtime)
-    await imports.check_importer(session, principal, kind)
+    # A caller who may not import this kind hears so before anything about their file.
+    async with session.begin():
+        await imports.check_importer(session, principal, kind)
     content = await _read_upload(file, settings.import_max_bytes)
     command = imports.QueueImport(kind, file.filename or "", content, dry_run)
     async with session.begin():

@@ -91,6 +91,28 @@ async def current_roles(session: AsyncSession, community_id: UUID) -> dict[UUID,
     return dict(rows.tuples().all())
 
 
+async def role_of(session: AsyncSession, community_id: UUID, person_id: UUID) -> str | None:
+    """The person's current role in the community, if they are a member now."""
+    role: str | None = await session.scalar(
+        select(memberships.c.role).where(
+            memberships.c.community_id == community_id,
+            memberships.c.person_id == person_id,
+            memberships.c.ended_on.is_(None),
+        )
+    )
+    return role
+
+
+async def roles_of(session: AsyncSession, person_id: UUID) -> dict[UUID, str]:
+    """The person's current roles, by community: a teacher belongs to a handful at most."""
+    rows = await session.execute(
+        select(memberships.c.community_id, memberships.c.role).where(
+            memberships.c.person_id == person_id, memberships.c.ended_on.is_(None)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
 def ending_membership(community_id: UUID, person_id: UUID, day: date) -> Update:
     """Close the current membership (its role) on `day`; the row stays as history."""
     return (

@@ -25,9 +25,23 @@ IN_THE_SHEET = {"last_penggerak": "Peran: komunitas harus tetap punya penggerak"
 Roles = dict[str, dict[UUID, MemberRole]]
 
 
+async def _standings(session: AsyncSession, job: Job) -> dict[str, MemberRole]:
+    """The importer's own roles now, by community: what they may change is read from the
+    data for every chunk, with what earlier chunks of the file decided about them."""
+    importer = job.principal.person_id
+    if importer is None:
+        return {}
+    roles = {str(c): MemberRole(r) for c, r in (await records.roles_of(session, importer)).items()}
+    for key, role in job.decided.items():
+        if key[0] == "member" and key[2] == importer:
+            roles[key[1]] = MemberRole(role)
+    return roles
+
+
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
+    standings = await _standings(session, job)
     named = [r for r in chunk.rows if not r.error and not r.values["community_id"]]
-    await _communities_by_name(session, job, named)
+    await _communities_by_name(session, job, standings, named)
     valid = [r for r in chunk.rows if not r.error]
     found = await records.people_holding(session, [r.values for r in valid])
     ids = list({r.values["community_id"] for r in valid})
@@ -54,11 +68,12 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         community = known.get(row.values["community_id"])
         hit = records.holder(found, row.values)
         person = hit[0] if hit else None
-        if community is None or not can_manage_community(job.principal, community):
+        standing = standings.get(row.values["community_id"])
+        if community is None or not can_manage_community(job.principal, community, standing):
             row.error = "ID Komunitas: tidak ditemukan atau di luar wilayah kewenangan Anda"
         elif community["status"] != "active":
             row.error = "ID Komunitas: komunitas sudah diarsipkan"
-        elif person is None or not may_enrol(job.principal, community, person):
+        elif person is None or not may_enrol(job.principal, community, standing, person):
             # Unknown and out of reach are said alike: an import is not a way to find people.
             row.error = (
                 "PTK dengan NUPTK/email/nomor HP ini tidak ditemukan di wilayah komunitas; "
@@ -70,7 +85,9 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             _decide(job, chunk, row, community, person, current)
 
 
-async def _communities_by_name(session: AsyncSession, job: Job, rows: list[Row]) -> None:
+async def _communities_by_name(
+    session: AsyncSession, job: Job, standings: dict[str, MemberRole], rows: list[Row]
+) -> None:
     """Give each row the id of the one active community it names, among those the importer
     manages (and in its kabupaten/kota, when the row says which)."""
     if not rows:
@@ -84,7 +101,9 @@ async def _communities_by_name(session: AsyncSession, job: Job, rows: list[Row])
             )
         )
     ).mappings():
-        if can_manage_community(job.principal, dict(community)):
+        if can_manage_community(
+            job.principal, dict(community), standings.get(str(community["id"]))
+        ):
             managed.setdefault(name_key(community["name"]), []).append(dict(community))
     for row in rows:
         kabkota = row.values["kabkota_code"]

@@ -54,13 +54,15 @@ PRUNE_EVERY_S = 600
 
 
 def principal_of(scope: dict[str, Any]) -> Principal:
+    """The importer as the job's scope keeps them: roles and regions of the token, and the
+    person whose standing in each community is read from the data while the job runs."""
     return Principal(
         subject=scope["subject"],
         roles=frozenset(Role(r) for r in scope["roles"]),
         province=scope.get("province"),
         kabkota=scope.get("kabkota"),
         npsn=scope.get("npsn"),
-        communities=frozenset(scope.get("communities", [])),
+        person=scope.get("person"),
     )
 
 
@@ -71,7 +73,7 @@ def scope_of(principal: Principal) -> dict[str, Any]:
         "province": principal.province,
         "kabkota": principal.kabkota,
         "npsn": principal.npsn,
-        "communities": sorted(principal.communities),
+        "person": principal.person,
     }
 
 

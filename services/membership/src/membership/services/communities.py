@@ -11,6 +11,7 @@ from kombel_events.membership import (
     CommunityUpdated,
     ForumType,
     Jenjang,
+    MemberRole,
 )
 from kombel_runtime.auth import Principal
 from kombel_runtime.errors import Conflict, Forbidden, Invalid
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db import records
 from membership.db.tables import communities
 from membership.domain.access import (
+    Standing,
     can_see_community,
     not_found,
     require_manager,
@@ -75,7 +77,8 @@ async def _check_name_free(
         .first()
     )
     if existing is not None:
-        seen = can_see_community(principal, dict(existing))
+        role = await standing(session, principal, existing["id"])
+        seen = can_see_community(principal, dict(existing), role)
         raise Conflict(
             "community_exists",
             "Sudah ada komunitas aktif dengan nama ini di kabupaten/kota yang sama. Beri nama "
@@ -98,24 +101,54 @@ async def register_community(
     return row
 
 
-async def community(
+async def standing(session: AsyncSession, principal: Principal, community_id: UUID) -> Standing:
+    """The caller's current role in the community, from its memberships (not from the token)."""
+    if principal.person_id is None:
+        return None
+    role = await records.role_of(session, community_id, principal.person_id)
+    return MemberRole(role) if role else None
+
+
+async def community_and_standing(
     session: AsyncSession, principal: Principal, community_id: UUID, *, lock: bool = False
-) -> dict[str, Any]:
-    """The community, if the caller may see it; `lock` holds it until the transaction ends."""
+) -> tuple[dict[str, Any], Standing]:
+    """The community, if the caller may see it, and the caller's standing in it. With `lock`
+    the community is held until the transaction ends; the standing is read after, so a change
+    of members, which holds the community too, is either wholly before or wholly after."""
     query = select(communities).where(communities.c.id == community_id)
     if lock:
         query = query.with_for_update()
     row = (await session.execute(query)).mappings().first()
-    if row is None or not can_see_community(principal, dict(row)):
+    if row is None:
         raise not_found("Komunitas")
-    return dict(row)
+    role = await standing(session, principal, community_id)
+    if not can_see_community(principal, dict(row), role):
+        raise not_found("Komunitas")
+    return dict(row), role
+
+
+async def community(
+    session: AsyncSession, principal: Principal, community_id: UUID
+) -> dict[str, Any]:
+    """The community, if the caller may see it."""
+    row, _ = await community_and_standing(session, principal, community_id)
+    return row
+
+
+async def managed_community(
+    session: AsyncSession, principal: Principal, community_id: UUID, *, act: str
+) -> tuple[dict[str, Any], Standing]:
+    """The active community the caller may change (`act` names the change for the message),
+    held until the transaction ends, and the caller's standing in it."""
+    row, role = await community_and_standing(session, principal, community_id, lock=True)
+    require_manager(principal, row, role, act=act)
+    return row, role
 
 
 async def change_community(
     session: AsyncSession, principal: Principal, command: ChangeCommunity, source: str
 ) -> dict[str, Any]:
-    row = await community(session, principal, command.community_id, lock=True)
-    require_manager(principal, row, act="mengubahnya")
+    row, _ = await managed_community(session, principal, command.community_id, act="mengubahnya")
     changes = changed_community(row, command.changes)
     updated = row | changes
     if "host_school_npsns" in changes:
@@ -136,7 +169,7 @@ async def change_community(
 async def archive_community(
     session: AsyncSession, principal: Principal, command: ArchiveCommunity, source: str
 ) -> dict[str, Any]:
-    row = await community(session, principal, command.community_id, lock=True)
+    row, _ = await community_and_standing(session, principal, command.community_id, lock=True)
     if not principal.covers_region(row["kabkota_code"]):
         raise Forbidden("forbidden", "Hanya staf wilayahnya yang boleh mengarsipkan komunitas.")
     if row["status"] == "archived":

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from kombel_events.membership import MemberRole
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import Gone, Invalid
 from kombel_runtime.ids import uuid7
@@ -13,9 +14,10 @@ from kombel_runtime.pagination import Page, keyset_page
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from membership.db import records
 from membership.db.audit import audit
 from membership.db.tables import import_rows, imports
-from membership.domain.access import not_found, require_importer
+from membership.domain.access import leads, not_found, require_importer
 from membership.imports.excel_sandbox import XLSX_MAGIC
 from membership.imports.kinds import ImportKind
 from membership.imports.reading import format_problem
@@ -58,7 +60,11 @@ def _refuse_a_zip_bomb(content: bytes, limits: SheetLimits) -> None:
 async def check_importer(session: AsyncSession, principal: Principal, kind: ImportKind) -> None:
     """Whether the caller may import this kind at all, before their file is read; each row
     is checked again when the job runs."""
-    require_importer(principal, kind)
+    leads_a_community = False
+    if kind is ImportKind.MEMBERSHIPS and principal.person_id is not None:
+        roles = await records.roles_of(session, principal.person_id)
+        leads_a_community = any(leads(MemberRole(r)) for r in roles.values())
+    require_importer(principal, kind, leads_a_community=leads_a_community)
 
 
 async def queue_import(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db import records
 from membership.db.audit import audit
 from membership.db.tables import communities, invitations
-from membership.domain.access import not_found, require_manager
+from membership.domain.access import not_found
 from membership.domain.invitations import (
     VALID_FOR,
     AnswerInvitation,
@@ -24,7 +24,7 @@ from membership.domain.invitations import (
     RevokeInvitation,
     state_of,
 )
-from membership.services.communities import community
+from membership.services.communities import managed_community
 from membership.services.memberships import join
 
 
@@ -43,8 +43,7 @@ def _current(row: Mapping[Any, Any]) -> dict[str, Any]:
 async def _managed_community(
     session: AsyncSession, principal: Principal, community_id: UUID
 ) -> dict[str, Any]:
-    row = await community(session, principal, community_id, lock=True)
-    require_manager(principal, row, act="mengundang")
+    row, _ = await managed_community(session, principal, community_id, act="mengundang")
     return row
 
 

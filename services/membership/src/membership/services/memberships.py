@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db import records
 from membership.db.audit import audit
 from membership.db.tables import memberships, people, schools
-from membership.domain.access import may_enrol, not_found, require_manager
+from membership.domain.access import may_enrol, not_found
 from membership.domain.memberships import (
     AddMember,
     ChangeRole,
@@ -23,7 +23,7 @@ from membership.domain.memberships import (
     check_after_start,
     check_penggerak_kept,
 )
-from membership.services.communities import community
+from membership.services.communities import community, managed_community
 
 
 async def join(
@@ -81,8 +81,7 @@ async def _managed_roles(
     session: AsyncSession, principal: Principal, community_id: UUID, person_id: UUID
 ) -> dict[UUID, MemberRole]:
     """The current roles of a community the caller manages, which `person_id` is among."""
-    row = await community(session, principal, community_id, lock=True)
-    require_manager(principal, row, act="mengubahnya")
+    await managed_community(session, principal, community_id, act="mengubahnya")
     roles = await current_roles(session, community_id)
     if person_id not in roles:
         raise not_found("Anggota")
@@ -123,11 +122,14 @@ async def add_member(
     session: AsyncSession, principal: Principal, command: AddMember, source: str
 ) -> dict[str, Any]:
     since = command.since or date.today()
-    row = await community(session, principal, command.community_id, lock=True)
-    require_manager(principal, row, act="mengubahnya")
+    row, role = await managed_community(session, principal, command.community_id, act="mengubahnya")
     person = await records.person(session, command.person_id)
     # Unknown and out of reach answer alike: adding is not a way to find people.
-    if person is None or person["status"] != "active" or not may_enrol(principal, row, person):
+    if (
+        person is None
+        or person["status"] != "active"
+        or not may_enrol(principal, row, role, person)
+    ):
         raise Invalid(
             "person_out_of_reach",
             "PTK ini tidak ditemukan di wilayah yang Anda kelola. Staf menambahkan PTK "
