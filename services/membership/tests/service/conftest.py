@@ -1,31 +1,7 @@
 """The service tier: membership's use cases against its real, migrated database, called as a
 router or a consumer would call them, with no HTTP and no Kafka between."""
 
-import secrets
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
-from kombel_runtime.testing.databases import migrated_database
-from kombel_runtime.testing.infrastructure import Infrastructure
+from kombel_runtime.testing.databases import service_tier_fixtures
 from membership.app import definition
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-
-@pytest_asyncio.fixture(scope="session")
-async def membership_sessions(
-    infrastructure: Infrastructure,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    async with migrated_database(
-        infrastructure, definition, f"ks{secrets.token_hex(3)}_membership"
-    ) as sessions:
-        yield sessions
-
-
-@pytest_asyncio.fixture
-async def session(
-    membership_sessions: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[AsyncSession]:
-    """A session of its own for the test; each use case runs in a transaction the test opens,
-    as a router opens one per request."""
-    async with membership_sessions() as opened:
-        yield opened
+service_sessions, session = service_tier_fixtures(definition)
