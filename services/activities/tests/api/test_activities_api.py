@@ -150,6 +150,18 @@ async def test_mistakes_are_named_in_indonesian(platform: RunningPlatform) -> No
         error = response.json()["error"]
         assert words in (error["message"] + str(error.get("details"))), (field, error)
         assert field in {d.get("field") for d in error.get("details", [])}, (field, error)
+    speakers = [{"person_id": world["member"]["id"]}, {"name": "Pak Hasan, pengawas"}]
+    spoken = await platform.client.post(
+        base, json=meeting(speakers=speakers), headers=world["as_lead"]
+    )
+    assert spoken.status_code == 201, spoken.text
+    assert spoken.json()["speakers"] == [
+        {"person_id": world["member"]["id"], "name": None},
+        {"person_id": None, "name": "Pak Hasan, pengawas"},
+    ]
+    stranger = meeting(speakers=[{"person_id": world["outsider"]["id"]}])
+    refused = await platform.client.post(base, json=stranger, headers=world["as_lead"])
+    assert refused.json()["error"]["code"] == "speaker_not_member"
     nulled = await platform.client.post(base, json=meeting(), headers=world["as_lead"])
     one = f"/activities/activities/{nulled.json()['id']}"
     refused = await platform.client.patch(one, json={"title": None}, headers=world["as_lead"])

@@ -75,7 +75,7 @@ async def _check_speakers(
     session: AsyncSession, community_id: UUID, speakers: list[dict[str, Any]]
 ) -> None:
     """A speaker named by id is a member of the community."""
-    ids = {s["person_id"] for s in speakers if s.get("person_id")}
+    ids = {UUID(str(s["person_id"])) for s in speakers if s.get("person_id")}
     if not ids:
         return
     found = set(
