@@ -15,6 +15,7 @@ from tests.benchmarks.activities import (
     bare_inserts,
     log_activities,
 )
+from tests.benchmarks.attendance import import_attendance
 from tests.benchmarks.imports import (
     ImportResult,
     copy_floor,
@@ -78,6 +79,7 @@ async def run(folder: Path) -> int:
             excel = await import_file(platform, import_rows(), excel=True)
             floor = await copy_floor(platform, import_rows())
             naive = await one_request_per_row(platform, 1000)
+            attendance = await import_attendance(platform)
     print()
     print(table([bare, flat, paced]))
     ratio = flat.rate / bare.rate
@@ -99,6 +101,10 @@ async def run(folder: Path) -> int:
     print(f"import / one request per row: {large.rate / naive.rate:.0f}x (aim: at least 20x)")
     print(f"import / COPY floor: {large.rate / floor.rate:.2f}")
     print(f"search by part of a name among those {large.rows} people: {search_ms:.0f} ms (median)")
+    print(
+        f"attendance list of {attendance.rows} names imported in {attendance.seconds:.2f} s "
+        "(aim: under 1 s)"
+    )
     return 0
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from kombel_events.topics import MEMBERSHIP_COMMUNITIES, MEMBERSHIP_PEOPLE, MEMBERSHIP_SCHOOLS
 from kombel_runtime.body_limits import UploadRoute
+from kombel_runtime.imports.settings import upload_bytes
+from kombel_runtime.imports.worker import import_worker
 from kombel_runtime.service import ServiceDefinition, Worker, standalone_app
-from kombel_runtime.settings import ServiceSettings
 
 from membership.api.communities import router as communities_router
 from membership.api.imports import router as imports_router
@@ -15,14 +16,8 @@ from membership.api.members import router as members_router
 from membership.api.people import router as people_router
 from membership.api.regions import router as regions_router
 from membership.api.schools import router as schools_router
-from membership.imports.worker import run_import_worker
+from membership.imports.importer import IMPORTER
 from membership.settings import MembershipSettings
-
-
-def _import_file_bytes(settings: ServiceSettings) -> int:
-    assert isinstance(settings, MembershipSettings)
-    return settings.import_max_bytes
-
 
 definition = ServiceDefinition(
     name="membership",
@@ -39,9 +34,9 @@ definition = ServiceDefinition(
         invitations_router,
         imports_router,
     ],
-    workers=[Worker("imports", run_import_worker)],
+    workers=[Worker("imports", import_worker(IMPORTER))],
     publishes=[MEMBERSHIP_COMMUNITIES, MEMBERSHIP_SCHOOLS, MEMBERSHIP_PEOPLE],
-    uploads=[UploadRoute("POST", "/imports/{kind}", _import_file_bytes)],
+    uploads=[UploadRoute("POST", "/imports/{kind}", upload_bytes)],
 )
 
 

@@ -6,9 +6,9 @@ import io
 
 import pytest
 from kombel_runtime.auth import Role
+from kombel_runtime.imports.refusals import TOO_COMPLEX
 from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkota
-from membership.imports.refusals import TOO_COMPLEX
 from membership.testing import csv_bytes, digits
 from membership.testing import finished_import as upload
 from membership.testing.workbooks import (

@@ -53,19 +53,21 @@ async def test_communities_are_registered_matched_by_name_and_updated(
     )
 
     dry = await upload(platform, "communities", content, staff, dry_run=True)
-    assert (dry["status"], dry["created"], dry["rejected"]) == ("succeeded", 2, 5), dry
+    assert (dry["status"], dry["created"], dry["rejected"]) == ("succeeded", 2, 4), dry
     assert await communities_in(platform, kabkota) == [], "a dry run saves nothing"
 
     first = await upload(platform, "communities", content, staff, dry_run=False)
-    assert (first["created"], first["duplicates"], first["rejected"]) == (2, 0, 5), first
+    assert (first["created"], first["duplicates"], first["rejected"]) == (2, 1, 4), first
     errors = await platform.client.get(first["errors_csv"], headers=staff)
     refused = {row[0]: row[-1] for row in csv.reader(io.StringIO(errors.text.lstrip("\ufeff")))}
     assert refused["4"] == "Mata Pelajaran: MGMP perlu mata pelajaran"
-    assert refused["5"] == "Nama Komunitas sama dengan baris 2 di berkas ini"
     assert refused["6"].startswith("NPSN Sekolah Induk: sekolah ")
     assert refused["6"].endswith(" belum terdaftar")
     assert refused["7"] == "Jenis: pilih salah satu: 'dalam_sekolah', 'antar_sekolah' atau 'daring'"
     assert "di luar wilayah kewenangan Anda" in refused["8"]
+    matches = await platform.client.get(first["matches_csv"], headers=staff)
+    matched = {row[0]: row[-1] for row in csv.reader(io.StringIO(matches.text.lstrip("\ufeff")))}
+    assert matched["5"] == "sama dengan baris 2 di berkas ini", "a repeated name is a duplicate"
 
     registered = {c["name"]: c for c in await communities_in(platform, kabkota)}
     assert set(registered) == {"KKG Gugus 1 Sidikalang", "MGMP Matematika"}
@@ -78,7 +80,7 @@ async def test_communities_are_registered_matched_by_name_and_updated(
     assert (mgmp["jenjang"], mgmp["subject_name"]) == (["SMP", "SMA"], "Matematika")
 
     again = await upload(platform, "communities", content, staff, dry_run=False)
-    assert (again["created"], again["duplicates"], again["rejected"]) == (0, 2, 5), again
+    assert (again["created"], again["duplicates"], again["rejected"]) == (0, 3, 4), again
 
     changed = spreadsheet(f"KKG GUGUS 1 Sidikalang;antar sekolah;KKG;SD/TK;{kabkota};;")
     update = await upload(platform, "communities", changed, staff, dry_run=False)

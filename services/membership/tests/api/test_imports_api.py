@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.ids import uuid7
+from kombel_runtime.imports.retention import prune_import_rows
+from kombel_runtime.imports.worker import scope_of
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota
 from membership.db.tables import audit_log, imports, people
-from membership.imports.retention import prune_import_rows
-from membership.imports.worker import scope_of
 from membership.testing import created, digits, person
 from membership.testing import finished_import as upload
 from openpyxl import Workbook
@@ -97,7 +97,8 @@ async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> N
 
     dry = await upload(platform, "people", content, staff, dry_run=True)
     assert dry["status"] == "succeeded", dry
-    assert (dry["rows_total"], dry["rows_done"], dry["created"], dry["rejected"]) == (6, 6, 3, 3)
+    assert (dry["rows_total"], dry["rows_done"], dry["created"], dry["rejected"]) == (6, 6, 3, 2)
+    assert dry["duplicates"] == 1, "row 5 repeats row 2's NUPTK: a duplicate, not an error"
     assert dry["percent"] == 100.0
     assert await people_in(platform, npsn) == 0, "a dry run saves nothing"
 
@@ -115,14 +116,16 @@ async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> N
         "Kesalahan",
     ]
     by_row = {r[0]: r[-1] for r in table[1:]}
-    assert set(by_row) == {"4", "5", "6"}
+    assert set(by_row) == {"4", "6"}
     assert "NUPTK: NUPTK harus 16 angka" in by_row["4"]
     assert "Email: alamat email tidak sah" in by_row["4"]
-    assert by_row["5"] == "NUPTK sama dengan baris 2 di berkas ini"
     assert "belum terdaftar" in by_row["6"]
 
     done = await upload(platform, "people", content, staff, dry_run=False)
-    assert (done["created"], done["updated"], done["duplicates"], done["rejected"]) == (3, 0, 0, 3)
+    assert (done["created"], done["updated"], done["duplicates"], done["rejected"]) == (3, 0, 1, 2)
+    in_file = await platform.client.get(done["matches_csv"], headers=staff)
+    repeated = list(csv.reader(io.StringIO(in_file.text.lstrip("\ufeff"))))
+    assert [(r[0], r[-1]) for r in repeated[1:]] == [("5", "sama dengan baris 2 di berkas ini")]
     assert await people_in(platform, npsn) == 3
     async with platform.runtime("membership").sessions() as session:
         announced = await session.scalar(
@@ -136,11 +139,11 @@ async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> N
     assert announced == 3
 
     again = await upload(platform, "people", content, staff, dry_run=False)
-    assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 3)
+    assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 4)
     matches = await platform.client.get(again["matches_csv"], headers=staff)
     noted = list(csv.reader(io.StringIO(matches.text.lstrip("\ufeff"))))
     assert noted[0][-1] == "Keterangan"
-    assert [r[0] for r in noted[1:]] == ["2", "3", "7"]
+    assert [r[0] for r in noted[1:]] == ["2", "3", "5", "7"]
     assert noted[1][-1] == "sama dengan PTK tersimpan (NUPTK)"
     assert await people_in(platform, npsn) == 3, "re-uploading the same file creates no duplicates"
 
@@ -165,7 +168,7 @@ async def test_xlsx_with_its_numbers_and_a_utf8_bom_csv_read_alike(
 
     content, _ = people_csv(npsn, bom=True)
     bom = await upload(platform, "people", content, staff, dry_run=True)
-    assert (bom["created"], bom["rejected"]) == (3, 3)
+    assert (bom["created"], bom["duplicates"], bom["rejected"]) == (3, 1, 2)
 
 
 async def test_schools_import_matches_kabupaten_names_and_refuses_other_regions(
@@ -315,7 +318,9 @@ async def test_memberships_import_joins_people_and_changes_roles(platform: Runni
         lead,
         dry_run=False,
     )
-    assert (first["created"], first["rejected"]) == (2, 3), first
+    # The third row names the membership of the second again: a duplicate of row 3, whose
+    # role stands; the file's first word on a record is the one taken.
+    assert (first["created"], first["duplicates"], first["rejected"]) == (2, 1, 2), first
     second = await upload(
         platform,
         "memberships",
@@ -439,7 +444,7 @@ async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
     content, nuptks = people_csv(npsn)
     first = await upload(platform, "people", content, staff, dry_run=False)
     second = await upload(platform, "people", content, staff, dry_run=False)
-    assert (first["created"], second["duplicates"]) == (3, 3)
+    assert (first["created"], second["duplicates"]) == (3, 4)
 
     async def noted(job: dict[str, Any], which: str) -> list[str]:
         response = await platform.client.get(job[which], headers=staff)
@@ -447,8 +452,9 @@ async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
         rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))[1:]
         return [row[0] for row in rows]
 
-    assert await noted(first, "errors_csv") == ["4", "5", "6"]
-    assert await noted(second, "matches_csv") == ["2", "3", "7"]
+    assert await noted(first, "errors_csv") == ["4", "6"]
+    assert await noted(first, "matches_csv") == ["5"]
+    assert await noted(second, "matches_csv") == ["2", "3", "5", "7"]
     rina = (
         await platform.client.get("/membership/people", params={"q": nuptks[0]}, headers=staff)
     ).json()["items"][0]
@@ -457,6 +463,7 @@ async def test_an_erased_persons_rows_leave_every_import_and_old_rows_expire(
 
     # Row 2 is Rina; row 5 repeated her NUPTK under another name.
     assert await noted(first, "errors_csv") == ["4", "6"]
+    assert await noted(first, "matches_csv") == []
     assert await noted(second, "errors_csv") == ["4", "6"]
     assert await noted(second, "matches_csv") == ["3", "7"]
 

@@ -2,7 +2,7 @@
 memberships import is checked against the importer's standing in the data while it runs."""
 
 from kombel_runtime.auth import Principal, Role
-from membership.imports.worker import principal_of, scope_of
+from kombel_runtime.imports.worker import principal_of, scope_of
 
 
 def test_the_job_keeps_the_importers_person_and_regions() -> None:

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 import xlwt
-from membership.imports.excel_sandbox import flatten
+from kombel_runtime.imports.excel_sandbox import flatten
+from kombel_runtime.imports.reading import format_problem, map_columns, open_table
+from kombel_runtime.imports.refusals import UnreadableFile
 from membership.imports.kinds import SPECS, ImportKind
-from membership.imports.reading import format_problem, map_columns, open_table
-from membership.imports.refusals import UnreadableFile
 from membership.settings import MembershipSettings
 from openpyxl import Workbook
 

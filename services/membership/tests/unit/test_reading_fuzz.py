@@ -12,11 +12,11 @@ import pytest
 import xlwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from membership.imports.excel_sandbox import XLSX_MAGIC, flatten
+from kombel_runtime.imports.excel_sandbox import XLSX_MAGIC, flatten
+from kombel_runtime.imports.reading import map_columns, open_table
+from kombel_runtime.imports.refusals import UnreadableFile
+from kombel_runtime.imports.sheet_limits import check_workbook, check_zip_directory
 from membership.imports.kinds import SPECS, ImportKind
-from membership.imports.reading import map_columns, open_table
-from membership.imports.refusals import UnreadableFile
-from membership.imports.sheet_limits import check_workbook, check_zip_directory
 from membership.testing.workbooks import cell, workbook
 from openpyxl import Workbook
 

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 import xlwt
-from membership.imports.excel_sandbox import flatten
-from membership.imports.refusals import TOO_COMPLEX, FileTooComplex, UnreadableFile
-from membership.imports.sheet_limits import (
+from kombel_runtime.imports.excel_sandbox import flatten
+from kombel_runtime.imports.refusals import TOO_COMPLEX, FileTooComplex, UnreadableFile
+from kombel_runtime.imports.sheet_limits import (
     check_workbook,
     check_zip_directory,
     column_name,

@@ -8,6 +8,7 @@ a late dead-letter harmless.
 """
 
 import sqlalchemy as sa
+from kombel_runtime.imports.tables import import_tables as declare_import_tables
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = sa.MetaData()
@@ -137,3 +138,6 @@ evidence = sa.Table(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
 )
+
+# Import jobs (attendance lists) and their noted rows, as the runtime declares them.
+import_tables = declare_import_tables(metadata)

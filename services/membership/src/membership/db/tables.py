@@ -1,6 +1,7 @@
 """Tables of the membership service."""
 
 import sqlalchemy as sa
+from kombel_runtime.imports.tables import import_tables as declare_import_tables
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = sa.MetaData()
@@ -92,48 +93,9 @@ people = sa.Table(
     ),
 )
 
-imports = sa.Table(
-    "imports",
-    metadata,
-    sa.Column("id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("dry_run", sa.Boolean, nullable=False),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("filename", sa.Text, nullable=False),
-    sa.Column("content", sa.LargeBinary),
-    sa.Column("requested_by", sa.Text, nullable=False),
-    sa.Column("scope", sa.JSON, nullable=False),
-    sa.Column("rows_total", sa.Integer),
-    sa.Column("rows_done", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("created", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("updated", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("duplicates", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("rejected", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("headers", sa.JSON),
-    sa.Column("error", sa.Text),
-    sa.Column(
-        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-    ),
-    sa.Column("started_at", sa.DateTime(timezone=True)),
-    sa.Column("finished_at", sa.DateTime(timezone=True)),
-    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
-)
-
-# Rows of an import worth a person's look: refused ones, and ones that matched stored records.
-import_rows = sa.Table(
-    "import_rows",
-    metadata,
-    sa.Column(
-        "import_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("imports.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("row_number", sa.Integer, primary_key=True),
-    sa.Column("cells", sa.JSON, nullable=False),
-    sa.Column("outcome", sa.Text, nullable=False),  # rejected | duplicate | update
-    sa.Column("note", sa.Text, nullable=False),
-)
+# Import jobs and their noted rows, as the runtime's import machinery declares them.
+import_tables = declare_import_tables(metadata)
+imports, import_rows = import_tables.imports, import_tables.import_rows
 
 audit_log = sa.Table(
     "audit_log",

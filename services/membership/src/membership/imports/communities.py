@@ -11,6 +11,7 @@ from typing import Any
 
 from kombel_events.membership import CommunityKind, CommunityUpdated, ForumType, Jenjang
 from kombel_runtime.errors import DomainError
+from kombel_runtime.imports.job import Chunk, Job, Row
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +24,6 @@ from membership.domain.communities import (
     name_key,
     new_community,
 )
-from membership.imports.job import Chunk, Job, Row
 
 # The API's messages name its fields; a spreadsheet's user knows the columns.
 IN_THE_SHEET = {
@@ -42,7 +42,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         if row.error:
             continue
         key = f"{row.values['kabkota_code']}:{name_key(row.values['name'])}"
-        if job.claim(row, [("community", key)], {"community": "Nama Komunitas"}):
+        if job.claim(chunk, row, [("community", key)]):
             candidates.append(row)
     hosts = {npsn for row in candidates for npsn in row.values["host_school_npsns"]}
     known_schools = set(

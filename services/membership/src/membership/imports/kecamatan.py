@@ -1,12 +1,12 @@
 """Importing kecamatan: the level below kabupaten/kota, which the shipped data leaves out."""
 
 from kombel_events.regions import RegionKind, regions
+from kombel_runtime.imports.job import Chunk, Job
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
 from membership.db.tables import regions as region_table
-from membership.imports.job import Chunk, Job
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -18,7 +18,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         assert parent is not None  # the draft checks the parent
         if not job.principal.covers_region(parent.code):
             row.error = f"Kode: {parent.display_name} di luar wilayah kewenangan Anda"
-        elif job.claim(row, [("code", row.values["code"])], {"code": "Kode"}):
+        elif job.claim(chunk, row, [("code", row.values["code"])]):
             row.values |= {
                 "parent_code": parent.code,
                 "province_code": parent.province_code,

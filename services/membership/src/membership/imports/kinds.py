@@ -1,10 +1,9 @@
-"""What each import kind reads: its columns, the headers people give them, its template."""
+"""Membership's import kinds: their columns, the headers people give them, their templates."""
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 
-from pydantic import BaseModel
+from kombel_runtime.imports.kinds import Column, KindSpec
 
 from membership.domain.drafts import (
     CommunityDraft,
@@ -23,32 +22,6 @@ class ImportKind(StrEnum):
     KECAMATAN = "kecamatan"
 
 
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # as the template writes it
-    aliases: tuple[str, ...]
-    required: bool
-    example: str
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    kind: ImportKind
-    draft: type[BaseModel]
-    columns: tuple[Column, ...]
-    # Groups of fields of which a file must have at least one column.
-    required_any: tuple[tuple[str, ...], ...] = ()
-
-    def template_rows(self) -> list[list[str]]:
-        return [[c.header for c in self.columns], [c.example for c in self.columns]]
-
-
-def header_key(text: str) -> str:
-    """Headers compare without case, spaces, dots or slashes: 'No. HP/WA' is 'nohpwa'."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 # Where a school or a community is: a Kemendagri code (12.11) or a name (Kab. Dairi).
 KABKOTA = Column(
     "kabkota_code",
@@ -58,7 +31,7 @@ KABKOTA = Column(
     "Kab. Dairi",
 )
 
-SPECS: dict[ImportKind, KindSpec] = {
+SPECS: dict[str, KindSpec] = {
     ImportKind.SCHOOLS: KindSpec(
         ImportKind.SCHOOLS,
         SchoolDraft,

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
 from kombel_runtime.errors import DomainError
+from kombel_runtime.imports.job import Chunk, Job, Row
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +17,6 @@ from membership.db.tables import communities, memberships
 from membership.domain.access import can_manage_community, may_enrol
 from membership.domain.communities import name_key
 from membership.domain.memberships import check_penggerak_kept
-from membership.imports.job import Chunk, Job, Row
 
 # The API's messages speak to a person in the app; a spreadsheet's user reads them by column.
 IN_THE_SHEET = {"last_penggerak": "Peran: komunitas harus tetap punya penggerak"}
@@ -79,9 +79,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
                 "PTK dengan NUPTK/email/nomor HP ini tidak ditemukan di wilayah komunitas; "
                 "impor PTK dulu, atau undang PTK dari wilayah lain lewat aplikasi"
             )
-        elif job.claim(
-            row, [("member", f"{community['id']}:{person['id']}")], {"member": "Anggota"}
-        ):
+        elif job.claim(chunk, row, [("member", f"{community['id']}:{person['id']}")]):
             _decide(job, chunk, row, community, person, current)
 
 

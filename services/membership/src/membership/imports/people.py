@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from kombel_events.membership import PersonRegistered, PersonUpdated
 from kombel_runtime.ids import uuid7
+from kombel_runtime.imports.job import Chunk, Job
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +13,6 @@ from membership.db.parameters import texts
 from membership.db.tables import people, schools
 from membership.domain.access import can_see
 from membership.domain.people import STATE_FIELDS, state_event
-from membership.imports.job import Chunk, Job
 
 IDENTITIES = {"nuptk": "NUPTK", "email": "Email", "phone": "No. HP/WA"}
 # Said alike whatever matched: an import is not a way to look up another area's people.
@@ -42,9 +42,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
             row.error = f"NPSN Sekolah: sekolah {row.values['school_npsn']} belum terdaftar"
         elif not can_see(job.principal, school["kabkota_code"], school["npsn"]):
             row.error = f"NPSN Sekolah: sekolah {school['npsn']} di luar wilayah kewenangan Anda"
-        elif job.claim(
-            row, [(f, row.values[f]) for f in IDENTITIES if row.values.get(f)], IDENTITIES
-        ):
+        elif job.claim(chunk, row, [(f, row.values[f]) for f in IDENTITIES if row.values.get(f)]):
             row.values |= {
                 "province_code": school["province_code"],
                 "kabkota_code": school["kabkota_code"],

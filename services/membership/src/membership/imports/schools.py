@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 from kombel_events.membership import SchoolRegistered, SchoolUpdated
 from kombel_events.regions import regions
+from kombel_runtime.imports.job import Chunk, Job
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db.parameters import texts
 from membership.db.tables import schools
 from membership.domain.schools import STATE_FIELDS, state_event
-from membership.imports.job import Chunk, Job
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
@@ -22,7 +22,7 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         assert region is not None  # the draft accepts known kabupaten/kota only
         if not job.principal.covers_region(region.code):
             row.error = f"Kabupaten/Kota: {region.display_name} di luar wilayah kewenangan Anda"
-        elif job.claim(row, [("npsn", row.values["npsn"])], {"npsn": "NPSN"}):
+        elif job.claim(chunk, row, [("npsn", row.values["npsn"])]):
             row.values["province_code"] = region.province_code
             candidates.append(row)
     npsns = [r.values["npsn"] for r in candidates]

@@ -15,6 +15,7 @@ from kombel_events.membership import (
 from kombel_runtime.auth import Principal
 from kombel_runtime.errors import Conflict, DomainError, Invalid
 from kombel_runtime.ids import uuid7
+from kombel_runtime.imports.retention import forget_in_import_rows
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
 from sqlalchemy import and_, or_, select
@@ -41,7 +42,6 @@ from membership.domain.people import (
     identities_to_keep,
     state_event,
 )
-from membership.imports.retention import forget_in_import_rows
 
 _IDENTITY_LABELS = {"nuptk": "NUPTK", "email": "email", "phone": "nomor HP/WA"}
 

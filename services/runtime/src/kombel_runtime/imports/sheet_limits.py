@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from membership.imports.refusals import (
+from kombel_runtime.imports.refusals import (
     EXCEL_UNREADABLE,
     TOO_COMPLEX,
     FileTooComplex,

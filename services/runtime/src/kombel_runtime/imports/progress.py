@@ -8,13 +8,10 @@ from uuid import UUID
 from kombel_runtime.service import ServiceRuntime
 
 if TYPE_CHECKING:
-    from membership.imports.job import Counters
+    from kombel_runtime.imports.importer import Importer
+    from kombel_runtime.imports.job import Counters
 
 TTL_S = 24 * 3600
-
-
-def progress_key(import_id: UUID) -> str:
-    return f"membership:import:{import_id}"
 
 
 def progress_document(
@@ -35,6 +32,7 @@ def progress_document(
 
 async def publish_progress(
     runtime: ServiceRuntime,
+    importer: "Importer",
     import_id: UUID,
     status: str,
     total: int | None,
@@ -42,7 +40,7 @@ async def publish_progress(
     started: datetime | None,
 ) -> None:
     document = json.dumps(progress_document(status, total, counters, started))
-    key = progress_key(import_id)
+    key = importer.progress_key(import_id)
     async with runtime.redis.pipeline(transaction=False) as batch:
         batch.set(key, document, ex=TTL_S)
         batch.publish(key, document)

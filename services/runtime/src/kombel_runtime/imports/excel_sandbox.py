@@ -3,7 +3,7 @@ time takes down that process only.
 
 calamine (Rust) allocates what a sheet asks for and aborts the whole process when it cannot
 have it, and in the embedded mode all four services share one process. So every Excel upload
-is read by `python -m membership.imports.excel_sandbox`: the file goes in on stdin, the first
+is read by `python -m kombel_runtime.imports.excel_sandbox`: the file goes in on stdin, the first
 sheet comes out on stdout as UTF-8 CSV (blank rows kept, so rows keep their numbers), and a
 refusal comes out on stderr with exit status 3 (unreadable) or 4 (too large).
 
@@ -30,15 +30,15 @@ from typing import BinaryIO, NoReturn
 
 from python_calamine import CalamineWorkbook
 
-from membership.imports.cell_text import cell_text, without_control_characters
-from membership.imports.refusals import (
+from kombel_runtime.imports.cell_text import cell_text, without_control_characters
+from kombel_runtime.imports.refusals import (
     EXCEL_UNREADABLE,
     TOO_COMPLEX,
     FileTooComplex,
     UnreadableFile,
     shortened,
 )
-from membership.imports.sheet_limits import SheetLimits, check_extent, check_workbook
+from kombel_runtime.imports.sheet_limits import SheetLimits, check_extent, check_workbook
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import Text, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.settings import membership_settings
+from kombel_runtime.imports.settings import import_settings
+from kombel_runtime.service import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def rows_expired(finished_at: datetime | None, days: int) -> bool:
 
 async def prune_import_rows(runtime: ServiceRuntime) -> int:
     """Delete the noted rows of imports that ended longer ago than the retention."""
-    days = membership_settings(runtime).import_rows_retention_days
+    days = import_settings(runtime).import_rows_retention_days
     deleted = 0
     while True:
         async with runtime.sessions() as session, session.begin():

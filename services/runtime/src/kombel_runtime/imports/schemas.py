@@ -1,13 +1,12 @@
-"""Answers of `/membership/imports`."""
+"""Answers of a service's `/imports` routes."""
 
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
 
-from membership.imports.job import Counters
-from membership.imports.kinds import ImportKind
-from membership.imports.progress import progress_document
+from kombel_runtime.imports.job import Counters
+from kombel_runtime.imports.progress import progress_document
 
 
 class ImportAccepted(BaseModel):
@@ -19,7 +18,7 @@ class ImportAccepted(BaseModel):
 
 class ImportStatus(BaseModel):
     id: UUID
-    kind: ImportKind
+    kind: str
     dry_run: bool
     status: str
     filename: str
@@ -36,8 +35,8 @@ class ImportStatus(BaseModel):
     matches_csv: str | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> "ImportStatus":
-        """The status of a job's row (without its upload)."""
+    def of(cls, row: dict[str, Any], base_path: str) -> "ImportStatus":
+        """The status of a job's row (without its upload); links start at `base_path`."""
         counters = Counters.of(row)
         live = progress_document(row["status"], row["rows_total"], counters, row["started_at"])
         if row["finished_at"] and row["started_at"]:
@@ -58,9 +57,9 @@ class ImportStatus(BaseModel):
                     "rows_per_second",
                 )
             },
-            errors_csv=f"/membership/imports/{row['id']}/errors.csv" if row["rejected"] else None,
+            errors_csv=f"{base_path}/{row['id']}/errors.csv" if row["rejected"] else None,
             matches_csv=(
-                f"/membership/imports/{row['id']}/matches.csv"
+                f"{base_path}/{row['id']}/matches.csv"
                 if row["duplicates"] or row["updated"]
                 else None
             ),

@@ -6,36 +6,34 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from kombel_events.membership import MemberRole
-from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import Gone, Invalid
-from kombel_runtime.ids import uuid7
-from kombel_runtime.pagination import Page, keyset_page
-from sqlalchemy import select
+from sqlalchemy import Column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.db import records
-from membership.db.audit import audit
-from membership.db.tables import import_rows, imports
-from membership.domain.access import leads, not_found, require_importer
-from membership.imports.excel_sandbox import XLSX_MAGIC
-from membership.imports.kinds import ImportKind
-from membership.imports.reading import format_problem
-from membership.imports.refusals import FileTooComplex, UnreadableFile
-from membership.imports.retention import rows_expired
-from membership.imports.sheet_limits import SheetLimits, check_zip_directory
-from membership.imports.worker import scope_of
+from kombel_runtime.auth import Principal, Role
+from kombel_runtime.errors import Gone, Invalid, NotFound
+from kombel_runtime.ids import uuid7
+from kombel_runtime.imports.excel_sandbox import XLSX_MAGIC
+from kombel_runtime.imports.importer import Importer
+from kombel_runtime.imports.reading import format_problem
+from kombel_runtime.imports.refusals import FileTooComplex, UnreadableFile
+from kombel_runtime.imports.retention import rows_expired
+from kombel_runtime.imports.sheet_limits import SheetLimits, check_zip_directory
+from kombel_runtime.imports.worker import scope_of
+from kombel_runtime.pagination import Page, keyset_page
 
-# Everything about a job but its upload, which may weigh 30 MB while the job runs.
-_STATUS = [c for c in imports.c if c.name != "content"]
+
+def _status_columns(importer: Importer) -> list[Column[Any]]:
+    """Everything about a job but its upload, which may weigh 30 MB while the job runs."""
+    return [c for c in importer.tables.imports.c if c.name != "content"]
 
 
 @dataclass(frozen=True)
 class QueueImport:
-    kind: ImportKind
+    kind: str
     filename: str
     content: bytes
     dry_run: bool = True
+    target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,21 +55,15 @@ def _refuse_a_zip_bomb(content: bytes, limits: SheetLimits) -> None:
         return
 
 
-async def check_importer(session: AsyncSession, principal: Principal, kind: ImportKind) -> None:
-    """Whether the caller may import this kind at all, before their file is read; each row
-    is checked again when the job runs."""
-    leads_a_community = False
-    if kind is ImportKind.MEMBERSHIPS and principal.person_id is not None:
-        roles = await records.roles_of(session, principal.person_id)
-        leads_a_community = any(leads(MemberRole(r)) for r in roles.values())
-    require_importer(principal, kind, leads_a_community=leads_a_community)
-
-
 async def queue_import(
-    session: AsyncSession, principal: Principal, command: QueueImport, limits: SheetLimits
+    session: AsyncSession,
+    importer: Importer,
+    principal: Principal,
+    command: QueueImport,
+    limits: SheetLimits,
 ) -> UUID:
     """The job's id, once the file is worth a job: a worker takes it from the queue."""
-    await check_importer(session, principal, command.kind)
+    await importer.authorize(session, principal, command.kind, command.target)
     if not command.content.strip():
         raise Invalid("file_empty", "Berkas kosong.")
     problem = format_problem(command.content[:8192])
@@ -81,52 +73,59 @@ async def queue_import(
         _refuse_a_zip_bomb(command.content, limits)
     import_id = uuid7()
     await session.execute(
-        imports.insert().values(
+        importer.tables.imports.insert().values(
             id=import_id,
-            kind=command.kind.value,
+            kind=command.kind,
             dry_run=command.dry_run,
             status="queued",
             filename=(command.filename or "unggahan")[:200],
             content=command.content,
             requested_by=principal.subject,
             scope=scope_of(principal),
+            target=command.target,
         )
     )
-    await audit(
-        session,
-        principal,
-        f"import.{command.kind.value}.uploaded",
-        str(import_id),
-        dry_run=command.dry_run,
-    )
+    if importer.audit is not None:
+        await importer.audit(
+            session,
+            principal,
+            f"import.{command.kind}.uploaded",
+            str(import_id),
+            dry_run=command.dry_run,
+        )
     return import_id
 
 
-async def job(session: AsyncSession, principal: Principal, import_id: UUID) -> dict[str, Any]:
+async def job(
+    session: AsyncSession, importer: Importer, principal: Principal, import_id: UUID
+) -> dict[str, Any]:
     """A job of the caller's (a national admin sees everyone's), without its upload."""
-    query = select(*_STATUS).where(imports.c.id == import_id)
+    imports = importer.tables.imports
+    query = select(*_status_columns(importer)).where(imports.c.id == import_id)
     row = (await session.execute(query)).mappings().first()
     if row is None or (
         row["requested_by"] != principal.subject and not principal.has_any(Role.NATIONAL_ADMIN)
     ):
-        raise not_found("Impor")
+        raise NotFound("not_found", "Impor tidak ditemukan atau di luar wilayah kewenangan Anda.")
     return dict(row)
 
 
 async def list_imports(
     session: AsyncSession,
+    importer: Importer,
     principal: Principal,
-    kind: ImportKind | None,
+    kind: str | None,
     *,
     limit: int,
     cursor: str | None,
 ) -> Page[dict[str, Any]]:
     """The caller's own jobs, newest first (a national admin sees everyone's)."""
-    query = select(*_STATUS)
+    imports = importer.tables.imports
+    query = select(*_status_columns(importer))
     if not principal.has_any(Role.NATIONAL_ADMIN):
         query = query.where(imports.c.requested_by == principal.subject)
     if kind is not None:
-        query = query.where(imports.c.kind == kind.value)
+        query = query.where(imports.c.kind == kind)
     return await keyset_page(
         session,
         query,
@@ -141,6 +140,7 @@ async def list_imports(
 
 async def noted_rows(
     session: AsyncSession,
+    importer: Importer,
     principal: Principal,
     import_id: UUID,
     outcomes: tuple[str, ...],
@@ -149,7 +149,8 @@ async def noted_rows(
 ) -> NotedRows:
     """The rows a job refused or matched, while they are kept; reading them is a bulk read of
     personal data (they carry the uploaded cells), so it is audited."""
-    found = await job(session, principal, import_id)
+    found = await job(session, importer, principal, import_id)
+    import_rows = importer.tables.import_rows
     if rows_expired(found["finished_at"], retention_days):
         raise Gone(
             "import_rows_expired",
@@ -163,14 +164,15 @@ async def noted_rows(
             .order_by(import_rows.c.row_number)
         )
     ).all()
-    await audit(
-        session,
-        principal,
-        "import.rows.read",
-        str(import_id),
-        outcomes=list(outcomes),
-        returned=len(noted),
-    )
+    if importer.audit is not None:
+        await importer.audit(
+            session,
+            principal,
+            "import.rows.read",
+            str(import_id),
+            outcomes=list(outcomes),
+            returned=len(noted),
+        )
     return NotedRows(
         headers=list(found["headers"] or []),
         rows=[(number, list(cells), note) for number, cells, note in noted],

@@ -2,24 +2,24 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import text, update
 
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.backoff import sleep_unless_stopped
 from kombel_runtime.errors import is_unique_violation
+from kombel_runtime.imports.importer import Importer
+from kombel_runtime.imports.job import Counters, ImportFailed, ImportInterrupted, Job
+from kombel_runtime.imports.pipeline import run_import
+from kombel_runtime.imports.progress import publish_progress
+from kombel_runtime.imports.refusals import shortened
+from kombel_runtime.imports.retention import prune_import_rows
+from kombel_runtime.imports.settings import import_settings
 from kombel_runtime.locks import IMPORT_CLAIMS
 from kombel_runtime.service import ServiceRuntime
-from sqlalchemy import text, update
-
-from membership.db.tables import imports
-from membership.imports.job import Counters, ImportFailed, ImportInterrupted, Job
-from membership.imports.kinds import ImportKind
-from membership.imports.pipeline import run_import
-from membership.imports.progress import publish_progress
-from membership.imports.refusals import shortened
-from membership.imports.retention import prune_import_rows
-from membership.settings import membership_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ _CLAIM = text(
         ORDER BY q.created_at
         LIMIT 1 FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, kind, dry_run, scope, content, started_at,
+    RETURNING id, kind, dry_run, scope, content, started_at, target,
               rows_done, created, updated, duplicates, rejected
     """
 )
@@ -77,18 +77,17 @@ def scope_of(principal: Principal) -> dict[str, Any]:
     }
 
 
-WAKE_KEY = "membership:imports:wake"
-
-
-async def wake_import_workers(runtime: ServiceRuntime) -> None:
+async def wake_import_workers(runtime: ServiceRuntime, importer: Importer) -> None:
     """Tell a waiting worker (of any replica) that a job is queued."""
-    await runtime.redis.rpush(WAKE_KEY, "1")
+    await runtime.redis.rpush(importer.wake_key(), "1")
 
 
-async def _wait_for_work(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
+async def _wait_for_work(
+    runtime: ServiceRuntime, importer: Importer, stopping: asyncio.Event
+) -> None:
     """Until an upload wakes us, or a few seconds pass (jobs of dead workers, lost wake-ups)."""
     try:
-        await runtime.redis.blpop([WAKE_KEY], timeout=2)  # type: ignore[misc]
+        await runtime.redis.blpop([importer.wake_key()], timeout=2)  # type: ignore[misc]
     except Exception:
         await sleep_unless_stopped(stopping, 1.0)
 
@@ -119,8 +118,22 @@ async def _prune_when_due(runtime: ServiceRuntime, due: float) -> float:
     return now + PRUNE_EVERY_S
 
 
-async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
-    max_rows = membership_settings(runtime).import_max_rows
+def import_worker(
+    importer: Importer,
+) -> Callable[[ServiceRuntime, asyncio.Event], Awaitable[None]]:
+    """The worker of a service's import jobs, for its `ServiceDefinition(workers=…)`."""
+
+    async def run(runtime: ServiceRuntime, stopping: asyncio.Event) -> None:
+        await run_import_worker(runtime, importer, stopping)
+
+    return run
+
+
+async def run_import_worker(
+    runtime: ServiceRuntime, importer: Importer, stopping: asyncio.Event
+) -> None:
+    imports = importer.tables.imports
+    max_rows = import_settings(runtime).import_max_rows
     next_prune = 0.0
     while not stopping.is_set():
         async with runtime.sessions() as session, session.begin():
@@ -128,19 +141,20 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
             claimed = (await session.execute(_CLAIM, {"stale_s": STALE_AFTER_S})).mappings().first()
         if claimed is None:
             next_prune = await _prune_when_due(runtime, next_prune)
-            await _wait_for_work(runtime, stopping)
+            await _wait_for_work(runtime, importer, stopping)
             continue
         job = Job(
             id=claimed["id"],
-            kind=ImportKind(claimed["kind"]),
+            kind=claimed["kind"],
             dry_run=claimed["dry_run"],
             principal=principal_of(claimed["scope"]),
             max_rows=max_rows,
+            target=claimed["target"],
             counters=Counters.of(claimed),
         )
         status, error = "succeeded", None
         try:
-            await run_import(runtime, job, claimed["content"], stopping)
+            await run_import(runtime, importer, job, claimed["content"], stopping)
         except ImportInterrupted:
             async with runtime.sessions() as session, session.begin():
                 await session.execute(
@@ -165,4 +179,6 @@ async def run_import_worker(runtime: ServiceRuntime, stopping: asyncio.Event) ->
                 )
                 .returning(imports.c.rows_total)
             )
-        await publish_progress(runtime, job.id, status, total, job.counters, claimed["started_at"])
+        await publish_progress(
+            runtime, importer, job.id, status, total, job.counters, claimed["started_at"]
+        )

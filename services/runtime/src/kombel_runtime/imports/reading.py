@@ -14,12 +14,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from membership.imports.cell_text import without_control_characters
-from membership.imports.excel_sandbox import is_excel
-from membership.imports.kinds import Column, KindSpec, header_key
-from membership.imports.refusals import EXCEL_UNREADABLE, shortened
-from membership.imports.refusals import UnreadableFile as UnreadableFile
-from membership.imports.sheet_limits import MAX_COLUMNS
+from kombel_runtime.imports.cell_text import without_control_characters
+from kombel_runtime.imports.excel_sandbox import is_excel
+from kombel_runtime.imports.kinds import Column, KindSpec, header_key
+from kombel_runtime.imports.refusals import EXCEL_UNREADABLE, shortened
+from kombel_runtime.imports.refusals import UnreadableFile as UnreadableFile
+from kombel_runtime.imports.sheet_limits import MAX_COLUMNS
 
 NOT_A_TABLE = (
     "Berkas ini bukan CSV atau Excel (XLSX, XLS). Di Excel pilih File > Save As, lalu simpan "

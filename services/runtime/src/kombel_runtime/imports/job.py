@@ -6,10 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from kombel_events import IntegrationEvent
-from kombel_runtime.auth import Principal
 from sqlalchemy import Executable
 
-from membership.imports.kinds import ImportKind
+from kombel_runtime.auth import Principal
 
 
 class ImportFailed(Exception):
@@ -60,10 +59,11 @@ class Row:
 @dataclass
 class Job:
     id: UUID
-    kind: ImportKind
+    kind: str
     dry_run: bool
     principal: Principal
     max_rows: int
+    target: str | None = None  # what the file goes into, when the kind needs it said
     # identity field -> value -> the first row that had it; a dict per field, because at
     # 100,000 rows tuple keys alone would cost some 20 MB more.
     seen: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -72,12 +72,13 @@ class Job:
     # while chunk N is still being written.
     decided: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
-    def claim(self, row: Row, keys: list[tuple[str, str]], labels: dict[str, str]) -> bool:
-        """Reject a row whose identity an earlier row of the file already had."""
+    def claim(self, chunk: "Chunk", row: Row, keys: list[tuple[str, str]]) -> bool:
+        """Whether the row is the first of the file to name its record; a later one repeats
+        what an earlier row said (a list pasted twice), so it is a duplicate, not an error."""
         for name, value in keys:
             first = self.seen.get(name, {}).get(value)
             if first is not None:
-                row.error = f"{labels[name]} sama dengan baris {first} di berkas ini"
+                chunk.duplicate(row, f"sama dengan baris {first} di berkas ini")
                 return False
         for name, value in keys:
             self.seen.setdefault(name, {})[value] = row.number

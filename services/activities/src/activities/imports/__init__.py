@@ -1,0 +1,1 @@
+"""Activities' import kinds, run by the runtime's import machinery."""
