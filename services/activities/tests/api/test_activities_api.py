@@ -194,6 +194,8 @@ async def test_attendance_counts_members_on_that_date_and_guests(
     result = mine.json()
     assert {m["full_name"] for m in result["members"]} == {"Rina Sitorus", "Budi Santoso"}
     assert (result["guests"], result["attendees"]) == (1, 3)
+    listed = (await platform.client.get(base, headers=world["as_member"])).json()
+    assert [a["attendees"] for a in listed["items"] if a["id"] == activity["id"]] == [3]
     assert not {"email", "phone", "nuptk"} & set(result["members"][0])
     outsider = await platform.client.post(f"{attendance}/me", headers=world["as_outsider"])
     assert outsider.status_code == 404
@@ -271,6 +273,7 @@ async def test_staff_of_the_province_search_and_feature_good_practice(
         title="Asesmen diagnostik literasi kelas X",
         good_practice=True,
         good_practice_summary="Guru memetakan kemampuan membaca murid sebelum pembelajaran.",
+        attendance={"person_ids": [world["lead"]["id"]], "guests": 1},
     )
     activity = (await platform.client.post(base, json=shared, headers=world["as_lead"])).json()
     await platform.client.post(base, json=meeting(), headers=world["as_lead"])
@@ -279,7 +282,7 @@ async def test_staff_of_the_province_search_and_feature_good_practice(
     found = await platform.client.get(
         "/activities/good-practices", params={"q": "kemampuan membaca"}, headers=staff
     )
-    assert [a["id"] for a in found.json()["items"]] == [activity["id"]]
+    assert [(a["id"], a["attendees"]) for a in found.json()["items"]] == [(activity["id"], 2)]
     elsewhere = platform.auth(Role.PROVINCE_STAFF, province=fresh_province()[0])
     nothing = await platform.client.get("/activities/good-practices", headers=elsewhere)
     assert nothing.json()["total"] == 0

@@ -29,7 +29,11 @@ from activities.schemas import (
 )
 from activities.services import activities as use
 from activities.services import attendance, evidence
-from activities.services.attendance_records import attendees_of, members_present
+from activities.services.attendance_records import (
+    MEMBERS_PRESENT,
+    attendees_of,
+    members_present,
+)
 from activities.services.communities import standing_in
 
 router = APIRouter(tags=["activities"])
@@ -95,14 +99,13 @@ async def list_activities(
             where.append(activities.c.starts_at >= datetime.combine(from_, time.min))
         if to:
             where.append(activities.c.starts_at <= datetime.combine(to, time.max))
-        counts = await attendance.present_counts(session, community_id)
         return await keyset_page(
             session,
-            select(activities).where(and_(*where)),
+            select(activities, MEMBERS_PRESENT).where(and_(*where)),
             (activities.c.starts_at, activities.c.id),
             limit=limit,
             cursor=cursor,
-            item=lambda r: activity_out(dict(r), counts.get(r["id"], 0)),
+            item=lambda r: activity_out(r, r["members_present"]),
             parse=(datetime.fromisoformat, UUID),
             newest_first=True,
         )
@@ -260,11 +263,11 @@ async def good_practices(
     async with session.begin():
         return await keyset_page(
             session,
-            select(activities).where(and_(*where)),
+            select(activities, MEMBERS_PRESENT).where(and_(*where)),
             activities.c.id,
             limit=limit,
             cursor=cursor,
-            item=lambda r: activity_out(dict(r), 0),
+            item=lambda r: activity_out(r, r["members_present"]),
             parse=UUID,
             newest_first=True,
         )

@@ -12,7 +12,7 @@ from kombel_runtime.auth import Principal
 from kombel_runtime.consumer import Received
 from kombel_runtime.errors import Conflict, Forbidden, NotFound
 from kombel_runtime.outbox import record_events
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,14 +155,3 @@ async def attendance_export(
         .order_by(activities.c.starts_at)
     )
     return [dict(r) for r in rows.mappings()]
-
-
-async def present_counts(session: AsyncSession, community_id: UUID) -> dict[UUID, int]:
-    """Members present per activity of a community, for a list of its activities."""
-    rows = await session.execute(
-        select(attendance.c.activity_id, func.count())
-        .join(activities, activities.c.id == attendance.c.activity_id)
-        .where(activities.c.community_id == community_id)
-        .group_by(attendance.c.activity_id)
-    )
-    return dict(rows.tuples().all())

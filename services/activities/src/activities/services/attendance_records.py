@@ -22,6 +22,17 @@ def attendees_of(row: dict[str, Any], members_present: int) -> int:
     return members_present + int(row["guests"]) + int(row["erased_attendees"])
 
 
+# Members present, as a column of a list of activities: one query for a page, whatever the
+# number of activities the community has.
+MEMBERS_PRESENT = (
+    select(func.count())
+    .select_from(attendance)
+    .where(attendance.c.activity_id == activities.c.id)
+    .scalar_subquery()
+    .label("members_present")
+)
+
+
 async def members_present(session: AsyncSession, activity_id: UUID) -> int:
     count = await session.scalar(
         select(func.count()).select_from(attendance).where(attendance.c.activity_id == activity_id)
