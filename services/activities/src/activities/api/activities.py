@@ -129,8 +129,10 @@ async def change_activity(
     runtime: Runtime,
 ) -> ActivityOut:
     async with session.begin():
-        row = await use.change_activity(session, runtime.source, principal, activity_id, body)
-        return activity_out(row, await members_present(session, activity_id))
+        row, present = await use.change_activity(
+            session, runtime.source, principal, activity_id, body
+        )
+        return activity_out(row, present)
 
 
 @router.delete(

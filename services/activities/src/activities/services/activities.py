@@ -97,11 +97,6 @@ async def _check_speakers(
         )
 
 
-def _values(command: ActivityIn | ActivityChanges) -> dict[str, Any]:
-    values = command.model_dump(mode="json", exclude_unset=True, exclude={"ends_at", "starts_at"})
-    return values
-
-
 async def log_activity(
     session: AsyncSession,
     source: str,
@@ -113,9 +108,9 @@ async def log_activity(
     community = place.community
     start = place_start(command.starts_at, community["kabkota_code"], datetime.now(UTC))
     minutes = duration_of(start, command.duration_minutes, command.ends_at)
-    check_how_held(command.mode, command.place, str(command.meeting_url or "") or None)
-    check_good_practice(command.good_practice, command.good_practice_summary)
     values = command.model_dump(mode="json", exclude={"ends_at", "starts_at", "attendance"})
+    check_how_held(command.mode, values["place"], values["meeting_url"])
+    check_good_practice(command.good_practice, command.good_practice_summary)
     await _check_speakers(session, community_id, values["speakers"])
     row = values | {
         "id": uuid7(),
@@ -179,9 +174,10 @@ async def change_activity(
     principal: Principal,
     activity_id: UUID,
     command: ActivityChanges,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], int]:
+    """The activity as changed, and its members present."""
     row = await writable_activity(session, principal, activity_id)
-    changes = _values(command)
+    changes = command.model_dump(mode="json", exclude_unset=True, exclude={"ends_at", "starts_at"})
     if {"starts_at", "ends_at", "duration_minutes"} & command.model_fields_set:
         start = place_start(
             command.starts_at or row["starts_at"], row["kabkota_code"], datetime.now(UTC)
@@ -195,21 +191,21 @@ async def change_activity(
     check_good_practice(updated["good_practice"], updated["good_practice_summary"])
     if "speakers" in changes:
         await _check_speakers(session, row["community_id"], changes["speakers"])
+    present = await members_present(session, activity_id)
     if updated == row:
-        return row
+        return row, present
     await session.execute(
         update(activities)
         .where(activities.c.id == activity_id)
         .values(**changes, updated_at=datetime.now(UTC))
     )
-    present = await members_present(session, activity_id)
     events: list[Any] = [
         ActivityChanged.model_validate(_state(updated, attendees_of(updated, present)))
     ]
     if updated["good_practice"] and not row["good_practice"]:
         events.append(_shared(updated))
     await record_events(session, source, events)
-    return updated
+    return updated, present
 
 
 async def delete_activity(
