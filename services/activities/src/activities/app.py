@@ -3,22 +3,41 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_events.topics import ACTIVITIES_ACTIVITIES
+from kombel_events.topics import (
+    ACTIVITIES_ACTIVITIES,
+    ACTIVITIES_TRAININGS,
+    MEMBERSHIP_PERSON_REQUESTS,
+)
 from kombel_runtime.body_limits import UploadRoute
 from kombel_runtime.imports.settings import ImportSettings, upload_bytes
 from kombel_runtime.imports.worker import import_worker
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 from kombel_runtime.settings import ServiceSettings
+from pydantic import Field, SecretStr
 
 from activities.api.activities import router as activities_router
+from activities.api.checkins import router as checkins_router
 from activities.api.imports import router as imports_router
+from activities.api.trainings import router as trainings_router
 from activities.consumers import membership_subscriptions
 from activities.imports.importer import IMPORTER
 from activities.replicas import REPLICAS
+from activities.saga import person_reply_subscriptions
 
 
 class ActivitiesSettings(ImportSettings):
-    """Activities' own settings are its imports' (attendance lists) for now."""
+    """Activities' settings: its imports', and the keys of tickets and identity digests."""
+
+    # Ed25519 private key (32-byte seed, base64url) that signs tickets. Unset, the service
+    # makes one at first use and keeps it in its database (`signing_keys`), shared by replicas.
+    checkin_signing_key: SecretStr | None = None
+    # Keys the digests of NUPTK, email and phone by which roster rows find their person
+    # (`activities.identities`). Production sets its own; changing it needs a replica rebuild.
+    identity_digest_key: SecretStr = Field(
+        default=SecretStr("kombel-development-identity-digest-key")
+    )
+    # The most scans one offline batch may carry.
+    checkin_batch_max: int = Field(default=5000, ge=1, le=50_000)
 
 
 def _evidence_bytes(settings: ServiceSettings) -> int:
@@ -31,10 +50,15 @@ definition = ServiceDefinition(
     description="Kegiatan komunitas sepanjang siklus belajar, kehadiran, dan bimtek.",
     settings_class=ActivitiesSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[activities_router, imports_router],
+    routers=[activities_router, trainings_router, checkins_router, imports_router],
     workers=[Worker("imports", import_worker(IMPORTER))],
-    publishes=[ACTIVITIES_ACTIVITIES],
-    consumers=[ConsumerSpec("activities.membership", membership_subscriptions())],
+    publishes=[ACTIVITIES_ACTIVITIES, ACTIVITIES_TRAININGS, MEMBERSHIP_PERSON_REQUESTS],
+    consumers=[
+        ConsumerSpec("activities.membership", membership_subscriptions()),
+        ConsumerSpec("activities.person-replies", person_reply_subscriptions()),
+    ],
+    # Anyone may verify a certificate, and scanners fetch the keys that verify tickets.
+    public_paths=["/certificates/{code}", "/checkin/keys"],
     replicas=REPLICAS,
     uploads=[
         UploadRoute("POST", "/activities/{activity_id}/evidence", _evidence_bytes),

@@ -6,7 +6,7 @@ this package and never on each other.
 """
 
 # Importing the modules of every publisher registers their event types.
-from kombel_events import activities, membership
+from kombel_events import activities, membership, person_requests, trainings
 from kombel_events.base import IntegrationEvent, event_class, registered_event_types
 from kombel_events.topics import ALL_TOPICS, Topic
 
@@ -17,5 +17,7 @@ __all__ = [
     "activities",
     "event_class",
     "membership",
+    "person_requests",
     "registered_event_types",
+    "trainings",
 ]

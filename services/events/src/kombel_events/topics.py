@@ -42,9 +42,22 @@ MEMBERSHIP_PEOPLE = Topic("kombel.membership.people")
 # A community's activities, keyed by the community: its log keeps its order.
 ACTIVITIES_ACTIVITIES = Topic("kombel.activities.activities")
 
+# A training (bimtek), its sessions and its participants, keyed by the training: a
+# participant's registration, promotion and check-in keep their order.
+ACTIVITIES_TRAININGS = Topic("kombel.activities.trainings")
+
+# The registration saga: activities asks membership, which alone writes people, for the person
+# of a roster row it does not know; membership answers on its replies topic. Keyed by the
+# request (the registration).
+MEMBERSHIP_PERSON_REQUESTS = Topic("kombel.membership.person-requests")
+MEMBERSHIP_PERSON_REPLIES = Topic("kombel.membership.person-replies")
+
 ALL_TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_COMMUNITIES,
     MEMBERSHIP_SCHOOLS,
     MEMBERSHIP_PEOPLE,
     ACTIVITIES_ACTIVITIES,
+    ACTIVITIES_TRAININGS,
+    MEMBERSHIP_PERSON_REQUESTS,
+    MEMBERSHIP_PERSON_REPLIES,
 )

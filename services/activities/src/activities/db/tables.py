@@ -9,7 +9,7 @@ a late dead-letter harmless.
 
 import sqlalchemy as sa
 from kombel_runtime.imports.tables import import_tables as declare_import_tables
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = sa.MetaData()
 
@@ -34,6 +34,10 @@ replica_people = sa.Table(
     sa.Column("status", sa.Text, nullable=False),  # active | merged | erased
     sa.Column("merged_into", UUID(as_uuid=True)),
     sa.Column("version", UUID(as_uuid=True), nullable=False),
+    # Keyed digests of the person's NUPTK, email and phone (`activities.identities`): a roster
+    # row finds its person by them, and no contact data is kept here.
+    sa.Column("identity_digests", ARRAY(sa.LargeBinary)),
+    sa.Index("ix_replica_people_identity_digests", "identity_digests", postgresql_using="gin"),
 )
 
 replica_communities = sa.Table(
@@ -137,6 +141,155 @@ evidence = sa.Table(
     sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     ),
+)
+
+# A training (bimtek) organised by a province office for its province.
+trainings = sa.Table(
+    "trainings",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("organiser", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False, index=True),
+    sa.Column("audience", sa.Text, nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("registration_closes_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.Text, nullable=False, server_default="scheduled"),  # | cancelled
+    sa.Column("cancel_reason", sa.Text),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+# One site and day of a training, in a kabupaten/kota. The counters are kept in step with the
+# registrations in the same transaction, under this row's lock: it is what serialises seats.
+training_sessions = sa.Table(
+    "training_sessions",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "training_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("trainings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("code", sa.Text, nullable=False),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("kabkota_code", sa.Text, nullable=False, index=True),
+    sa.Column("venue", sa.Text, nullable=False),
+    sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("registered", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("waitlisted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("checked_in", sa.Integer, nullable=False, server_default="0"),
+    # The last waitlist number handed out: the waitlist is served in this order.
+    sa.Column("waitlist_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("status", sa.Text, nullable=False, server_default="scheduled"),  # | cancelled
+    sa.Column("cancel_reason", sa.Text),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.UniqueConstraint("training_id", "code", name="uq_training_sessions_code"),
+    sa.Index("ix_training_sessions_training", "training_id", "kabkota_code"),
+)
+
+# A person's place in a training: a seat (registered), a place on the waitlist, or cancelled.
+registrations = sa.Table(
+    "registrations",
+    metadata,
+    sa.Column("id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "training_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("trainings.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "session_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # None while membership creates the person of a roster row (`saga` is then "pending").
+    sa.Column("person_id", UUID(as_uuid=True)),
+    sa.Column("kabkota_code", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),  # registered | waitlisted | cancelled
+    # What the registration got when it was made, for the import's `waitlisted`.
+    sa.Column("first_status", sa.Text, nullable=False),
+    sa.Column("waitlist_seq", sa.BigInteger),
+    sa.Column("promoted_at", sa.DateTime(timezone=True)),
+    sa.Column("cancelled_at", sa.DateTime(timezone=True)),
+    sa.Column("cancel_reason", sa.Text),
+    sa.Column("checked_in_at", sa.DateTime(timezone=True)),
+    sa.Column("checkin_device", sa.Text),
+    # The roster row's identity digests, so that a re-upload finds the registration even
+    # before its person exists.
+    sa.Column("identity_digests", ARRAY(sa.LargeBinary)),
+    sa.Column("saga", sa.Text),  # None | pending | linked | refused
+    sa.Column("import_id", UUID(as_uuid=True)),
+    sa.Column("row_number", sa.Integer),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    # A person holds one live registration per training.
+    sa.Index(
+        "uq_registrations_person",
+        "training_id",
+        "person_id",
+        unique=True,
+        postgresql_where=sa.text("status <> 'cancelled' AND person_id IS NOT NULL"),
+    ),
+    sa.Index("ix_registrations_session", "session_id", "status", "waitlist_seq"),
+    sa.Index("ix_registrations_training", "training_id", "id"),
+    sa.Index("ix_registrations_person", "person_id"),
+    sa.Index(
+        "ix_registrations_import", "import_id", postgresql_where=sa.text("import_id IS NOT NULL")
+    ),
+    sa.Index("ix_registrations_identity_digests", "identity_digests", postgresql_using="gin"),
+)
+
+# Certificates issued to those checked in; the code is what anyone may verify.
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("code", sa.Text, primary_key=True),
+    sa.Column(
+        "registration_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column(
+        "issued_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+)
+
+# Ed25519 keys that sign tickets. The newest unretired key signs; every key verifies, so a
+# ticket printed before a rotation still scans. Used when no key is configured.
+signing_keys = sa.Table(
+    "signing_keys",
+    metadata,
+    sa.Column("kid", sa.Text, primary_key=True),
+    sa.Column("private_key", sa.LargeBinary, nullable=False),
+    sa.Column("public_key", sa.LargeBinary, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column("retired_at", sa.DateTime(timezone=True)),
 )
 
 # Import jobs (attendance lists) and their noted rows, as the runtime declares them.
