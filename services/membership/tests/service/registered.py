@@ -6,8 +6,9 @@ from uuid import UUID
 
 from kombel_events.membership import CommunityKind, ForumType, Jenjang, MemberRole
 from kombel_runtime.auth import Principal, Role
+from kombel_runtime.person_rows import PersonDraft
 from membership.domain.communities import RegisterCommunity
-from membership.domain.drafts import PersonDraft, SchoolDraft
+from membership.domain.drafts import SchoolDraft
 from membership.domain.memberships import AddMember
 from membership.services import communities, memberships, people, schools
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -4,9 +4,9 @@ else only as taken elsewhere."""
 import pytest
 from kombel_runtime.errors import Conflict
 from kombel_runtime.messaging_tables import outbox
+from kombel_runtime.person_rows import PersonDraft
 from kombel_runtime.testing.regions import fresh_province
 from membership.db.tables import people as people_table
-from membership.domain.drafts import PersonDraft
 from membership.services.people import register_person
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession

@@ -1,5 +1,5 @@
 import pytest
-from membership.domain.contacts import (
+from kombel_runtime.contacts import (
     normalise_email,
     normalise_nip,
     normalise_npsn,

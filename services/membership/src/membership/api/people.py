@@ -7,9 +7,9 @@ from fastapi import APIRouter, Query, Response, status
 from kombel_events.membership import Position
 from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.pagination import Page
+from kombel_runtime.person_rows import PersonDraft
 from kombel_runtime.service import DbSession, Runtime
 
-from membership.domain.drafts import PersonDraft
 from membership.domain.people import ChangePerson, ErasePerson, MergePerson
 from membership.schemas.people import MergeRequest, PersonChanges, PersonOut, export_document
 from membership.services import people

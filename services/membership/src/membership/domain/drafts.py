@@ -13,11 +13,19 @@ from kombel_events.membership import (
     ForumType,
     Jenjang,
     MemberRole,
-    Position,
     SchoolJenjang,
     SchoolStatus,
 )
-from kombel_events.regions import KECAMATAN_CODE, RegionKind, regions
+from kombel_events.regions import KECAMATAN_CODE, regions
+from kombel_runtime.contacts import normalise_email, normalise_nuptk, normalise_phone
+from kombel_runtime.person_rows import (
+    Kabkota,
+    Name,
+    Npsn,
+    Optional,
+    blank_is_none,
+    enum_tolerant,
+)
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,53 +36,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-
-from membership.domain.contacts import (
-    normalise_email,
-    normalise_nip,
-    normalise_npsn,
-    normalise_nuptk,
-    normalise_phone,
-)
-
-
-def _blank_is_none(value: object) -> object:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _kabkota(value: str) -> str:
-    found = [r for r in regions().find(value) if r.kind in (RegionKind.KABUPATEN, RegionKind.KOTA)]
-    if not found:
-        raise PydanticCustomError("kabkota_unknown", "kabupaten/kota tidak dikenal")
-    if len(found) > 1:
-        raise PydanticCustomError(
-            "kabkota_ambiguous",
-            "nama ini dipakai kabupaten dan kota; tulis 'Kabupaten …', 'Kota …' atau kodenya",
-        )
-    return found[0].code
-
-
-def _enum_tolerant(value: object) -> object:
-    """'Negeri', ' SD ', 'Kepala Sekolah' are what spreadsheets hold."""
-    if isinstance(value, str):
-        text = value.strip()
-        lowered = text.lower().replace(" ", "_")
-        return {"paud": "PAUD/TK", "tk": "PAUD/TK", "paud/tk": "PAUD/TK"}.get(
-            lowered, lowered if lowered in _LOWER_ENUMS else text.upper()
-        )
-    return value
-
-
-_LOWER_ENUMS = (
-    {s.value for s in SchoolStatus} | {p.value for p in Position} | {r.value for r in MemberRole}
-)
-
-Optional = Annotated[str | None, BeforeValidator(_blank_is_none)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-Npsn = Annotated[str, AfterValidator(normalise_npsn)]
-Kabkota = Annotated[str, AfterValidator(_kabkota)]
 
 
 class SchoolDraft(BaseModel):
@@ -98,14 +59,14 @@ class SchoolDraft(BaseModel):
 
     npsn: Npsn
     name: Name
-    jenjang: Annotated[SchoolJenjang, BeforeValidator(_enum_tolerant)]
-    status: Annotated[SchoolStatus, BeforeValidator(_enum_tolerant)]
+    jenjang: Annotated[SchoolJenjang, BeforeValidator(enum_tolerant)]
+    status: Annotated[SchoolStatus, BeforeValidator(enum_tolerant)]
     kabkota_code: Kabkota = Field(description="Kode Kemendagri (12.11) atau nama (Kab. Dairi)")
     kecamatan: Annotated[
-        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(_blank_is_none)
+        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(blank_is_none)
     ] = None
     address: Annotated[
-        Annotated[str, StringConstraints(max_length=300)] | None, BeforeValidator(_blank_is_none)
+        Annotated[str, StringConstraints(max_length=300)] | None, BeforeValidator(blank_is_none)
     ] = None
 
 
@@ -148,42 +109,15 @@ class CommunityDraft(BaseModel):
     ]
     kabkota_code: Kabkota
     subject_name: Annotated[
-        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(_blank_is_none)
+        Annotated[str, StringConstraints(max_length=100)] | None, BeforeValidator(blank_is_none)
     ] = None
     host_school_npsns: Annotated[
         list[Npsn], BeforeValidator(lambda v: _items(v) if v else []), Field(max_length=50)
     ] = Field(default_factory=list)
     pmm_url: Annotated[
         Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://\S+$")] | None,
-        BeforeValidator(_blank_is_none),
+        BeforeValidator(blank_is_none),
     ] = None
-
-
-class PersonDraft(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        str_strip_whitespace=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "full_name": "Rina Sitorus, S.Pd.",
-                    "nuptk": "1234567890120001",
-                    "email": "rina.sitorus@contoh.sch.id",
-                    "phone": "0812-3456-7001",
-                    "position": "guru",
-                    "school_npsn": "10210001",
-                }
-            ]
-        },
-    )
-
-    full_name: Name
-    nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
-    nip: Annotated[Optional, AfterValidator(lambda v: v and normalise_nip(v))] = None
-    email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
-    phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
-    position: Annotated[Position, BeforeValidator(_enum_tolerant)] = Position.GURU
-    school_npsn: Npsn
 
 
 def _date(value: object) -> object:
@@ -203,15 +137,15 @@ class MembershipDraft(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     # The community by id, or by name (with its kabupaten/kota where names repeat).
-    community_id: Annotated[UUID | None, BeforeValidator(_blank_is_none)] = None
+    community_id: Annotated[UUID | None, BeforeValidator(blank_is_none)] = None
     community_name: Annotated[
-        Annotated[str, StringConstraints(max_length=200)] | None, BeforeValidator(_blank_is_none)
+        Annotated[str, StringConstraints(max_length=200)] | None, BeforeValidator(blank_is_none)
     ] = None
-    kabkota_code: Annotated[Kabkota | None, BeforeValidator(_blank_is_none)] = None
+    kabkota_code: Annotated[Kabkota | None, BeforeValidator(blank_is_none)] = None
     nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
     email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
     phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
-    role: Annotated[MemberRole, BeforeValidator(lambda v: _enum_tolerant(v) or "anggota")] = (
+    role: Annotated[MemberRole, BeforeValidator(lambda v: enum_tolerant(v) or "anggota")] = (
         MemberRole.ANGGOTA
     )
     since: Annotated[date | None, BeforeValidator(_date)] = None

@@ -4,12 +4,12 @@ from dataclasses import replace
 from enum import StrEnum
 
 from kombel_runtime.imports.kinds import Column, KindSpec
+from kombel_runtime.person_rows import PersonDraft
 
 from membership.domain.drafts import (
     CommunityDraft,
     KecamatanDraft,
     MembershipDraft,
-    PersonDraft,
     SchoolDraft,
 )
 

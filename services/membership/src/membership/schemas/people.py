@@ -5,9 +5,8 @@ from uuid import UUID
 
 from kombel_events.membership import Position
 from kombel_runtime.patch import not_null
+from kombel_runtime.person_rows import PersonDraft
 from pydantic import BaseModel, ConfigDict
-
-from membership.domain.drafts import PersonDraft
 
 
 class PersonOut(BaseModel):

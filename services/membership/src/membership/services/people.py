@@ -18,6 +18,7 @@ from kombel_runtime.ids import uuid7
 from kombel_runtime.imports.retention import forget_in_import_rows
 from kombel_runtime.outbox import record_events
 from kombel_runtime.pagination import Page, contains, keyset_page
+from kombel_runtime.person_rows import PersonDraft
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +32,6 @@ from membership.domain.access import (
     registered_elsewhere,
     require_manager_of_school,
 )
-from membership.domain.drafts import PersonDraft
 from membership.domain.people import (
     ChangePerson,
     ErasePerson,
