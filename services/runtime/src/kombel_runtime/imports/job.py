@@ -1,12 +1,14 @@
 """An import job's state while it runs, and the pieces every import kind shares."""
 
 import json
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from kombel_events import IntegrationEvent
 from sqlalchemy import Executable
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kombel_runtime.auth import Principal
 
@@ -19,6 +21,9 @@ class ImportInterrupted(Exception):
     """The service is stopping; the job goes back to the queue where it stands."""
 
 
+SHARED_COUNTERS = ("rows_done", "created", "updated", "duplicates", "rejected")
+
+
 @dataclass
 class Counters:
     rows_done: int = 0
@@ -26,23 +31,28 @@ class Counters:
     updated: int = 0
     duplicates: int = 0
     rejected: int = 0
+    # The service's own counters (`ImportTables.counters`), by name.
+    extra: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, row: Any) -> "Counters":
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+    def of(cls, row: Any, extra: Iterable[str] = ()) -> "Counters":
+        return cls(
+            **{name: row[name] for name in SHARED_COUNTERS},
+            extra={name: row[name] for name in extra},
+        )
 
     def add(self, other: "Counters") -> None:
-        for name in self.__dataclass_fields__:
+        for name in SHARED_COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name, value in other.extra.items():
+            self.extra[name] = self.extra.get(name, 0) + value
+
+    def count(self, name: str, value: int = 1) -> None:
+        """Add to one of the service's own counters."""
+        self.extra[name] = self.extra.get(name, 0) + value
 
     def as_row(self) -> dict[str, int]:
-        return {
-            "rows_done": self.rows_done,
-            "created": self.created,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-        }
+        return {name: getattr(self, name) for name in SHARED_COUNTERS} | self.extra
 
 
 @dataclass
@@ -51,7 +61,8 @@ class Row:
     cells: list[str]
     values: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-    # For rows that matched a stored record: "duplicate" or "update", and what matched.
+    # For rows that matched a stored record: "duplicate" or "update", and what matched; a kind
+    # may keep other rows under its own outcome (errors.csv and matches.csv show neither).
     outcome: str | None = None
     note: str | None = None
 
@@ -85,6 +96,12 @@ class Job:
         return True
 
 
+# A write that must be decided again where it is made: in the chunk's transaction, after its
+# copies and statements (seats taken in arrival order under their session's lock). It may add
+# events, note rows and correct the counters by what it found.
+Step = Callable[[AsyncSession, "Chunk"], Awaitable[None]]
+
+
 @dataclass
 class Chunk:
     """One chunk's decisions, written later in one transaction (or not at all in a dry run)."""
@@ -94,6 +111,7 @@ class Chunk:
     copies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     statements: list[Executable] = field(default_factory=list)
     events: list[IntegrationEvent] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
     def create(self, table: str, record: dict[str, Any], event: IntegrationEvent | None) -> None:
         self.counters.created += 1

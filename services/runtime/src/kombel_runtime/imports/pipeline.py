@@ -9,6 +9,7 @@ row that differs updates the stored record.
 
 import asyncio
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -123,6 +124,7 @@ async def _decide(runtime: ServiceRuntime, importer: Importer, job: Job, rows: l
         # so every chunk is planned for its own arrays (measured: about 7% faster).
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         await importer.apply[job.kind](session, job, chunk)
+    # Counted again once the chunk's steps have run, which may refuse rows too.
     chunk.counters.rejected = sum(1 for r in rows if r.error)
     chunk.counters.rows_done = len(rows)
     return chunk
@@ -138,28 +140,31 @@ async def _write(
 ) -> None:
     """The chunk's records, events, noted rows and counters, in one transaction."""
     imports, import_rows = importer.tables.imports, importer.tables.import_rows
-    noted = [
-        {
-            "import_id": job.id,
-            "row_number": r.number,
-            "cells": r.cells,
-            "outcome": "rejected" if r.error else r.outcome,
-            "note": r.error or r.note,
-        }
-        for r in chunk.rows
-        if r.error or r.outcome
-    ]
     async with runtime.sessions() as session, session.begin():
         if not job.dry_run:
             for table, records in chunk.copies.items():
                 await copy_records(session, table, records)
             for statement in chunk.statements:
                 await session.execute(statement)
+            for step in chunk.steps:
+                await step(session, chunk)
             if chunk.events:
                 await record_events(session, runtime.source, chunk.events)
+        noted = [
+            {
+                "import_id": job.id,
+                "row_number": r.number,
+                "cells": r.cells,
+                "outcome": "rejected" if r.error else r.outcome,
+                "note": r.error or r.note,
+            }
+            for r in chunk.rows
+            if r.error or r.outcome
+        ]
         if noted:
             await session.execute(import_rows.insert(), noted)
-        counters = Counters.of(job.counters.as_row())
+        chunk.counters.rejected = sum(1 for r in chunk.rows if r.error)
+        counters = replace(job.counters, extra=dict(job.counters.extra))
         counters.add(chunk.counters)
         await session.execute(
             update(imports)

@@ -70,9 +70,7 @@ async def accept_upload(
 def import_router(importer: Importer, *, prefix: str = "/imports") -> APIRouter:
     """The routes of a service's import jobs beside its own upload route."""
     router = APIRouter(prefix=prefix, tags=["imports"])
-
-    def status_of(row: dict[str, Any]) -> ImportStatus:
-        return ImportStatus.of(row, importer.base_path)
+    status_model: Any = importer.status  # the service's own status, for the documentation
 
     def spec_kind(kind: str) -> str:
         if kind not in importer.specs:
@@ -92,7 +90,7 @@ def import_router(importer: Importer, *, prefix: str = "/imports") -> APIRouter:
             headers={"Content-Disposition": f'attachment; filename="templat-{kind}.csv"'},
         )
 
-    @router.get("", response_model=Page[ImportStatus], summary="Riwayat impor, terbaru lebih dulu")
+    @router.get("", response_model=Page[status_model], summary="Riwayat impor, terbaru lebih dulu")
     async def list_imports(
         principal: CurrentPrincipal,
         session: DbSession,
@@ -105,14 +103,16 @@ def import_router(importer: Importer, *, prefix: str = "/imports") -> APIRouter:
         page = await jobs.list_imports(
             session, importer, principal, kind, limit=limit, cursor=cursor
         )
-        return page.map(status_of)
+        statuses = await importer.statuses(session, page.items)
+        return Page[ImportStatus](items=statuses, total=page.total, next=page.next)
 
-    @router.get("/{import_id}", response_model=ImportStatus, summary="Status dan kemajuan impor")
+    @router.get("/{import_id}", response_model=status_model, summary="Status dan kemajuan impor")
     async def import_status(
         import_id: UUID, principal: CurrentPrincipal, session: DbSession
     ) -> ImportStatus:
         row = await jobs.job(session, importer, principal, import_id)
-        return ImportStatus.of(row, importer.base_path)
+        (status,) = await importer.statuses(session, [row])
+        return status
 
     @router.get(
         "/{import_id}/events",
@@ -127,10 +127,10 @@ def import_router(importer: Importer, *, prefix: str = "/imports") -> APIRouter:
         request: Request,
     ) -> StreamingResponse:
         row = await jobs.job(session, importer, principal, import_id)
+        (current,) = await importer.statuses(session, [row])
         await session.close()
 
         async def stream() -> AsyncIterator[str]:
-            current = ImportStatus.of(row, importer.base_path)
             yield f"event: progress\ndata: {current.model_dump_json()}\n\n"
             if current.status in FINISHED:
                 return

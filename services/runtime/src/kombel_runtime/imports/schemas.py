@@ -1,5 +1,6 @@
 """Answers of a service's `/imports` routes."""
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -35,14 +36,21 @@ class ImportStatus(BaseModel):
     matches_csv: str | None
 
     @classmethod
-    def of(cls, row: dict[str, Any], base_path: str) -> "ImportStatus":
-        """The status of a job's row (without its upload); links start at `base_path`."""
+    def of(
+        cls,
+        row: Mapping[str, Any],
+        base_path: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> "ImportStatus":
+        """The status of a job's row (without its upload); links start at `base_path`. A
+        service's own status takes its further fields from the row's columns of the same name,
+        then from `details`, which may also replace the shared ones."""
         counters = Counters.of(row)
         live = progress_document(row["status"], row["rows_total"], counters, row["started_at"])
         if row["finished_at"] and row["started_at"]:
             elapsed = (row["finished_at"] - row["started_at"]).total_seconds()
             live["rows_per_second"] = round(row["rows_done"] / elapsed, 1) if elapsed > 0 else None
-        return cls(
+        shared: dict[str, Any] = dict(
             **{k: row[k] for k in ("id", "kind", "dry_run", "status", "filename", "error")},
             **{
                 k: live[k]
@@ -64,3 +72,5 @@ class ImportStatus(BaseModel):
                 else None
             ),
         )
+        own = {k: row[k] for k in cls.model_fields.keys() - shared.keys() if k in row}
+        return cls(**shared | own | dict(details or {}))

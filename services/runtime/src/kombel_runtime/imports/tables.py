@@ -10,11 +10,15 @@ from sqlalchemy.dialects.postgresql import UUID
 class ImportTables:
     imports: sa.Table
     import_rows: sa.Table
+    # The service's own counters beside the shared five (a training roster's `waitlisted`),
+    # each an integer column of `imports` that its migration adds.
+    counters: tuple[str, ...] = ()
 
 
-def import_tables(metadata: sa.MetaData) -> ImportTables:
+def import_tables(metadata: sa.MetaData, counters: tuple[str, ...] = ()) -> ImportTables:
     """`imports` (one job each, its upload kept while it runs) and `import_rows` (the rows a job
-    refused or matched, for errors.csv and matches.csv), on the service's metadata."""
+    refused or matched, for errors.csv and matches.csv), on the service's metadata; `counters`
+    are the service's own counters."""
     imports = sa.Table(
         "imports",
         metadata,
@@ -42,6 +46,7 @@ def import_tables(metadata: sa.MetaData) -> ImportTables:
         sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
         # What the file goes into when the kind needs it said (an activity's id), else null.
         sa.Column("target", sa.Text),
+        *[sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in counters],
     )
     import_rows = sa.Table(
         "import_rows",
@@ -54,14 +59,16 @@ def import_tables(metadata: sa.MetaData) -> ImportTables:
         ),
         sa.Column("row_number", sa.Integer, primary_key=True),
         sa.Column("cells", sa.JSON, nullable=False),
-        sa.Column("outcome", sa.Text, nullable=False),  # rejected | duplicate | update
+        # rejected | duplicate | update, or a kind's own (kept, shown in neither csv)
+        sa.Column("outcome", sa.Text, nullable=False),
         sa.Column("note", sa.Text, nullable=False),
     )
-    return ImportTables(imports, import_rows)
+    return ImportTables(imports, import_rows, counters)
 
 
 def create_import_tables(bind: sa.Connection) -> None:
-    """For a service's migration: both tables as declared here."""
+    """For a service's migration: both tables as declared here, without a service's own
+    counters (a later migration adds those)."""
     metadata = sa.MetaData()
     import_tables(metadata)
     metadata.create_all(bind)

@@ -45,8 +45,7 @@ _CLAIM = text(
         ORDER BY q.created_at
         LIMIT 1 FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, kind, dry_run, scope, content, started_at, target,
-              rows_done, created, updated, duplicates, rejected
+    RETURNING *
     """
 )
 STALE_AFTER_S = 120
@@ -150,7 +149,7 @@ async def run_import_worker(
             principal=principal_of(claimed["scope"]),
             max_rows=max_rows,
             target=claimed["target"],
-            counters=Counters.of(claimed),
+            counters=Counters.of(claimed, importer.tables.counters),
         )
         status, error = "succeeded", None
         try:
