@@ -1,6 +1,10 @@
 """What activities keeps of membership's data, from membership's events: schools, people
 (names, schools and regions, never contacts), communities and who belongs to them.
 
+Of a person's NUPTK, email and phone only their keyed digests are kept
+(`activities.identity_key`), by which a training roster's rows find their person; an erased
+or merged person keeps none.
+
 Rights inside a community are read from these tables, so a member removed in membership loses
 them here as soon as the event arrives. Each replica rebuilds with
 `kombel replay activities <name>`.
@@ -28,6 +32,8 @@ from kombel_runtime.replicas import Replica, amend, apply_rows, upsert
 from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.identity_key import digests_of
+
 _SCHOOL = (("npsn", "text"), ("name", "text"), ("province_code", "text"), ("kabkota_code", "text"))
 _PERSON = (
     ("id", "uuid"),
@@ -37,6 +43,7 @@ _PERSON = (
     ("kabkota_code", "text"),
     ("status", "text"),
     ("merged_into", "uuid"),
+    ("identity_digests", "bytea[]"),
 )
 _COMMUNITY = (
     ("id", "uuid"),
@@ -79,12 +86,14 @@ def _person_state(e: PersonRegistered | PersonUpdated) -> dict[str, Any]:
         "kabkota_code": e.kabkota_code,
         "status": "active",
         "merged_into": None,
+        # As bytea's text form: the rows travel to PostgreSQL as JSON.
+        "identity_digests": [f"\\x{d.hex()}" for d in digests_of(e.model_dump())],
     }
 
 
 def _people(table: str) -> list[Subscription]:
     write = _handler(upsert(table, ("id",), _PERSON), _person_state)
-    merged = (("id", "uuid"), ("status", "text"), ("merged_into", "uuid"))
+    merged = (("id", "uuid"), ("status", "text"), ("merged_into", "uuid"), _PERSON[-1])
     # An erased person stays as a row without a name, so no older event brings them back.
     erased = _handler(
         upsert(table, ("id",), _PERSON),
@@ -97,7 +106,12 @@ def _people(table: str) -> list[Subscription]:
             PersonMerged,
             _handler(
                 amend(table, ("id",), merged),
-                lambda e: {"id": e.person_id, "status": "merged", "merged_into": e.into_person_id},
+                lambda e: {
+                    "id": e.person_id,
+                    "status": "merged",
+                    "merged_into": e.into_person_id,
+                    "identity_digests": None,
+                },
             ),
         ),
         Subscription(PersonErased, erased),
