@@ -292,5 +292,6 @@ signing_keys = sa.Table(
     sa.Column("retired_at", sa.DateTime(timezone=True)),
 )
 
-# Import jobs (attendance lists) and their noted rows, as the runtime declares them.
-import_tables = declare_import_tables(metadata)
+# Import jobs (attendance lists, training rosters) and their noted rows, as the runtime declares
+# them; a roster's job also counts its waitlist places and the people asked of membership.
+import_tables = declare_import_tables(metadata, counters=("waitlisted", "people_requested"))

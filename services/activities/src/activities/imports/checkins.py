@@ -1,0 +1,324 @@
+"""A session's paper attendance list, imported: each row names a participant who came.
+
+A row finds its registration in the session by its NUPTK, email or phone (digested, against
+the digests the roster row left on the registration and those of its person), or, when it has
+none of them, by its exact name among the session's participants (case and spacing aside).
+Only a seat is checked in; a waitlisted or cancelled registration is refused with its reason.
+
+The rule is the scanners' (`activities.services.checkins`): the earliest time wins, the
+session's `checked_in` counts a participant once, on their first check-in, under the session's
+row lock, and `ParticipantCheckedIn` is published whenever the time a participant holds
+changes. A row without a time is checked in at the session's start, and never moves an
+earlier check-in. The statement lives here until the scanners' `check_in_many` is merged.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from kombel_events.regions import TimeZone
+from kombel_events.trainings import ParticipantCheckedIn
+from kombel_runtime.contacts import normalise_email, normalise_nuptk, normalise_phone
+from kombel_runtime.errors import DomainError
+from kombel_runtime.imports import person_columns as columns
+from kombel_runtime.imports.job import Chunk, ImportFailed, Job, Row, Step
+from kombel_runtime.imports.kinds import Column, KindSpec
+from kombel_runtime.person_rows import Optional
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+from sqlalchemy import DateTime, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from activities.db.tables import registrations, replica_people
+from activities.identity_key import digests_of
+from activities.imports.attendance import name_key
+from activities.imports.organisers import checkin_session
+from activities.services.seats import CANCELLED, REGISTERED, lock_sessions
+
+KIND = "checkins"
+# A time far from the session is a typing mistake, and would hold as the earliest for good.
+SLACK = timedelta(hours=12)
+TIME_FORMAT = "tulis jam seperti 08.15, atau tanggal dan jam seperti 25/05/2026 08.15"
+
+_CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?")
+_DATE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
+
+
+def clock_text(value: str) -> str:
+    """A time as people write it on a list, as ISO text: '08:15:00', or a date and time
+    ('2026-05-25T08:15:00', with its offset if it had one)."""
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    parts = text.replace("T", " ").split()
+    day = None
+    if len(parts) == 2:
+        found = _DATE.fullmatch(parts[0])
+        if found is None:
+            raise PydanticCustomError("checkin_time", TIME_FORMAT)
+        day_of_month, month, year = (int(g) for g in found.groups())
+        parts = parts[1:]
+        try:
+            day = datetime(year, month, day_of_month)
+        except ValueError:
+            raise PydanticCustomError("checkin_time", TIME_FORMAT) from None
+    clock = _CLOCK.fullmatch(parts[0]) if len(parts) == 1 else None
+    if clock is None:
+        raise PydanticCustomError("checkin_time", TIME_FORMAT)
+    hour, minute, second = clock.groups()
+    try:
+        at = time(int(hour), int(minute), int(second or 0))
+    except ValueError:
+        raise PydanticCustomError("checkin_time", TIME_FORMAT) from None
+    return datetime.combine(day, at).isoformat() if day else at.isoformat()
+
+
+class CheckinDraft(BaseModel):
+    full_name: Annotated[str, BeforeValidator(str.strip), Field(min_length=1, max_length=200)]
+    nuptk: Annotated[Optional, AfterValidator(lambda v: v and normalise_nuptk(v))] = None
+    email: Annotated[Optional, AfterValidator(lambda v: v and normalise_email(v))] = None
+    phone: Annotated[Optional, AfterValidator(lambda v: v and normalise_phone(v))] = None
+    checked_at: Annotated[Optional, AfterValidator(lambda v: v and clock_text(v))] = None
+
+
+SPEC = KindSpec(
+    KIND,
+    CheckinDraft,
+    (
+        Column(
+            "full_name",
+            columns.FULL_NAME.header,
+            (*columns.FULL_NAME.aliases, "namapeserta"),
+            True,
+            columns.FULL_NAME.example,
+        ),
+        columns.NUPTK,
+        columns.EMAIL,
+        columns.PHONE,
+        Column(
+            "checked_at",
+            "Waktu Hadir",
+            ("waktuhadir", "jamhadir", "jam", "waktu", "jamdatang", "waktudatang", "pukul"),
+            False,
+            "07.45",
+        ),
+    ),
+)
+
+_PARTICIPANTS = select(
+    registrations.c.id,
+    registrations.c.status,
+    registrations.c.checked_in_at,
+    registrations.c.identity_digests,
+    replica_people.c.identity_digests.label("person_digests"),
+    replica_people.c.full_name,
+).outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
+
+_CHECK_IN = text(
+    """
+    UPDATE registrations r
+    SET checked_in_at = v.at, checkin_device = :device, updated_at = now()
+    FROM unnest(:ids, :ats) AS v(id, at)
+    WHERE r.id = v.id
+    RETURNING r.id, r.training_id, r.session_id, r.person_id, r.kabkota_code, r.checked_in_at
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("ats", type_=ARRAY(DateTime(timezone=True))),
+)
+_COUNT_FIRSTS = text(
+    "UPDATE training_sessions SET checked_in = checked_in + :firsts, updated_at = now() "
+    "WHERE id = :session_id"
+)
+
+
+@dataclass
+class Participants:
+    """A session's registrations, found by digest and by name; the best standing first."""
+
+    by_digest: dict[bytes, list[dict[str, Any]]]
+    by_name: dict[str, list[dict[str, Any]]]
+
+
+_RANK = {REGISTERED: 0, CANCELLED: 2}
+
+
+def _best(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The registrations of the best standing: a seat before a waitlist place before a
+    cancelled one (a person cancelled and registered again is their seat)."""
+    if not found:
+        return []
+    rank = min(_RANK.get(r["status"], 1) for r in found)
+    unique = {r["id"]: r for r in found if _RANK.get(r["status"], 1) == rank}
+    return list(unique.values())
+
+
+async def _participants(session: AsyncSession, session_id: UUID) -> Participants:
+    by_digest: dict[bytes, list[dict[str, Any]]] = {}
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    rows = await session.execute(_PARTICIPANTS.where(registrations.c.session_id == session_id))
+    for found in rows.mappings():
+        participant = dict(found)
+        for digest in {*(found["identity_digests"] or ()), *(found["person_digests"] or ())}:
+            by_digest.setdefault(bytes(digest), []).append(participant)
+        if found["full_name"]:
+            by_name.setdefault(name_key(found["full_name"]), []).append(participant)
+    return Participants(by_digest, by_name)
+
+
+def _time_of(row: Row, place: dict[str, Any]) -> datetime | str | None:
+    """The row's time as an instant (a time alone is on the session's day, in its zone), None
+    without one, or why it cannot be."""
+    written = row.values.get("checked_at")
+    if not written:
+        return None
+    zone = ZoneInfo(TimeZone(place["timezone"]).iana)
+    starts = place["starts_at"].astimezone(zone)
+    if "T" in written:
+        at = datetime.fromisoformat(written)
+        at = at if at.tzinfo else at.replace(tzinfo=zone)
+    else:
+        at = datetime.combine(starts.date(), time.fromisoformat(written), zone)
+    if not place["starts_at"] - SLACK <= at <= place["ends_at"] + SLACK:
+        local = starts.strftime("%d/%m/%Y %H.%M")
+        return f"Waktu Hadir: jauh dari waktu sesi (mulai {local} {place['timezone']})"
+    return at
+
+
+def _match(row: Row, participants: Participants) -> dict[str, Any] | str:
+    digests = digests_of(row.values)
+    if digests:
+        found = _best([p for d in digests for p in participants.by_digest.get(d, ())])
+        where = "NUPTK, Email atau No. HP/WA"
+    else:
+        found = _best(participants.by_name.get(name_key(row.values["full_name"]), []))
+        where = "Nama Lengkap"
+    if not found:
+        return f"{where}: tidak terdaftar di sesi ini"
+    if len(found) > 1:
+        return f"{where}: cocok dengan {len(found)} peserta sesi ini; isi NUPTK atau Email"
+    return found[0]
+
+
+def _refusal(status: str) -> str | None:
+    if status == CANCELLED:
+        return "Pendaftarannya di sesi ini sudah dibatalkan"
+    if status != REGISTERED:
+        return "Masih di daftar tunggu sesi ini: hanya peserta yang mendapat kursi dicatat hadir"
+    return None
+
+
+@dataclass
+class Planned:
+    row: Row
+    registration_id: UUID
+    at: datetime | None
+    outcome: str  # created | updated
+
+
+def _outcome(before: datetime | None, at: datetime | None) -> str:
+    if before is None:
+        return "created"
+    return "updated" if at is not None and at < before else "duplicate"
+
+
+def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
+    async def check_in(session: AsyncSession, chunk: Chunk) -> None:
+        await lock_sessions(session, [place["id"]])
+        current = {
+            r["id"]: r
+            for r in (
+                await session.execute(
+                    select(
+                        registrations.c.id, registrations.c.status, registrations.c.checked_in_at
+                    )
+                    .where(registrations.c.id.in_([p.registration_id for p in planned]))
+                    .with_for_update()
+                )
+            ).mappings()
+        }
+        changes: dict[UUID, datetime] = {}
+        firsts = 0
+        for item in planned:
+            now = current[item.registration_id]
+            refusal = _refusal(now["status"])
+            outcome = "rejected" if refusal else _outcome(now["checked_in_at"], item.at)
+            if outcome != item.outcome:  # a scanner or a cancellation came between
+                setattr(chunk.counters, item.outcome, getattr(chunk.counters, item.outcome) - 1)
+                if refusal:
+                    item.row.error = refusal
+                elif outcome == "duplicate":
+                    chunk.duplicate(item.row, "sudah tercatat hadir")
+                else:
+                    setattr(chunk.counters, outcome, getattr(chunk.counters, outcome) + 1)
+            if outcome in ("created", "updated"):
+                firsts += outcome == "created"
+                changes[item.registration_id] = item.at or place["starts_at"]
+        if not changes:
+            return
+        checked = await session.execute(
+            _CHECK_IN,
+            {"ids": list(changes), "ats": list(changes.values()), "device": f"import:{job.id}"},
+        )
+        chunk.events.extend(
+            ParticipantCheckedIn(
+                training_id=r["training_id"],
+                session_id=r["session_id"],
+                registration_id=r["id"],
+                person_id=r["person_id"],
+                kabkota_code=r["kabkota_code"],
+                checked_in_at=r["checked_in_at"],
+            )
+            for r in checked.mappings()
+        )
+        if firsts:
+            await session.execute(_COUNT_FIRSTS, {"firsts": firsts, "session_id": place["id"]})
+
+    return check_in
+
+
+async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
+    assert job.target is not None
+    try:
+        place = await checkin_session(session, job.principal, UUID(job.target))
+    except DomainError as denied:
+        raise ImportFailed(denied.message) from denied
+    participants = await _participants(session, place["id"])
+    # What earlier chunks of this job decided, which the database may not show yet.
+    decided: dict[UUID, datetime] = job.decided.setdefault(("checked_in",), {})
+    planned: list[Planned] = []
+    for row in chunk.rows:
+        if row.error:
+            continue
+        at = _time_of(row, place)
+        found = _match(row, participants)
+        if isinstance(at, str) or isinstance(found, str):
+            row.error = at if isinstance(at, str) else str(found)
+            continue
+        refusal = _refusal(found["status"])
+        if refusal:
+            row.error = refusal
+            continue
+        if not job.claim(chunk, row, [("registration", str(found["id"]))]):
+            continue
+        before = decided.get(found["id"], found["checked_in_at"])
+        outcome = _outcome(before, at)
+        if outcome == "duplicate":
+            chunk.duplicate(row, "sudah tercatat hadir")
+            continue
+        if outcome == "updated":
+            chunk.counters.updated += 1
+            row.outcome, row.note = "update", "waktu hadir dimajukan ke waktu di daftar ini"
+        else:
+            chunk.counters.created += 1
+        decided[found["id"]] = at or place["starts_at"]
+        planned.append(Planned(row, found["id"], at, outcome))
+    if planned:
+        chunk.steps.append(_check_in(job, place, planned))

@@ -1,0 +1,92 @@
+"""Who may upload a training's roster or a session's paper attendance list, read from the data.
+
+Province staff organise the trainings of their province and a national admin every training;
+district staff may upload for the sessions in their kabupaten/kota (a roster's rows placed
+elsewhere are refused, row by row). To anyone else the training does not exist.
+
+A local check until `activities.domain.trainings` (built beside this) holds the shared rule.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from kombel_runtime.auth import Principal, Role
+from kombel_runtime.errors import Conflict, NotFound
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from activities.db.tables import training_sessions, trainings
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A training as its roster is placed: its sessions, and the one kabupaten/kota the
+    uploader is limited to (district staff), if any."""
+
+    training: dict[str, Any]
+    sessions: list[dict[str, Any]]
+    kabkota: str | None
+
+    def allows(self, place: dict[str, Any]) -> bool:
+        return self.kabkota is None or place["kabkota_code"] == self.kabkota
+
+
+def _training_not_found() -> NotFound:
+    return NotFound("not_found", "Pelatihan tidak ditemukan atau di luar wilayah kewenangan Anda.")
+
+
+async def roster_of(session: AsyncSession, principal: Principal, training_id: UUID) -> Roster:
+    """The training, if the caller may upload its roster; else not found (or cancelled)."""
+    training = (
+        (await session.execute(select(trainings).where(trainings.c.id == training_id)))
+        .mappings()
+        .first()
+    )
+    if training is None:
+        raise _training_not_found()
+    sessions = [
+        dict(row)
+        for row in (
+            await session.execute(
+                select(training_sessions)
+                .where(training_sessions.c.training_id == training_id)
+                .order_by(training_sessions.c.code)
+            )
+        ).mappings()
+    ]
+    if principal.has_any(Role.NATIONAL_ADMIN) or (
+        principal.has_any(Role.PROVINCE_STAFF) and principal.province == training["province_code"]
+    ):
+        kabkota = None
+    elif (
+        principal.has_any(Role.DISTRICT_STAFF)
+        and principal.kabkota
+        and any(s["kabkota_code"] == principal.kabkota for s in sessions)
+    ):
+        kabkota = principal.kabkota
+    else:
+        raise _training_not_found()
+    if training["status"] != "scheduled":
+        raise Conflict("training_cancelled", "Pelatihan ini sudah dibatalkan.")
+    return Roster(dict(training), sessions, kabkota)
+
+
+async def checkin_session(
+    session: AsyncSession, principal: Principal, session_id: UUID
+) -> dict[str, Any]:
+    """The session, if the caller is staff of its place (or a national admin)."""
+    row = (
+        (
+            await session.execute(
+                select(training_sessions).where(training_sessions.c.id == session_id)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None or not principal.covers_region(row["kabkota_code"]):
+        raise NotFound("not_found", "Sesi tidak ditemukan atau di luar wilayah kewenangan Anda.")
+    if row["status"] != "scheduled":
+        raise Conflict("session_cancelled", "Sesi ini sudah dibatalkan.")
+    return dict(row)
