@@ -24,7 +24,7 @@ from kombel_runtime.imports import person_columns as columns
 from kombel_runtime.imports.job import Chunk, ImportFailed, Job, Row, Step
 from kombel_runtime.imports.kinds import Column, KindSpec
 from kombel_runtime.person_rows import Optional, PersonDraft, kabkota_code
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.identity_key import digests_of
@@ -51,7 +51,7 @@ ALREADY_REGISTERED = "sudah terdaftar di pelatihan ini"
 
 class RosterDraft(PersonDraft):
     kabkota_code: Annotated[Optional, AfterValidator(lambda v: v and kabkota_code(v))] = None
-    session_code: Annotated[Optional, Field(max_length=50)] = None
+    session_code: Optional = None
 
 
 SESSION_CODE = Column(
