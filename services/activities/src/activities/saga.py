@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import registrations
 from activities.imports.registrations import REQUESTED
-from activities.services.seats import CANCELLED, cancel
+from activities.services.seats import CANCELLED, REGISTERED, cancel
 
 SOURCE = "/kombel/activities"
 HELD_ALREADY = "Sudah terdaftar di pelatihan ini dengan pendaftaran lain"
@@ -78,15 +78,24 @@ _REJECT_ROWS = text(
 
 
 async def _pending(session: AsyncSession, ids: Sequence[UUID]) -> list[dict[str, Any]]:
-    """The registrations still waiting for these requests, oldest first. Not locked here:
-    seats lock a session before its registrations, and the writes below are guarded by
-    `saga = 'pending'`."""
+    """The registrations still waiting for these requests, the best placed first (a seat,
+    then the earlier waitlist place, then the earlier row, then the earlier reply): of two
+    that turn out to be one person, the first is kept. Not locked here: seats lock a session
+    before its registrations, and the writes below are guarded by `saga = 'pending'`."""
     rows = await session.execute(
-        select(registrations)
-        .where(registrations.c.id.in_(ids), registrations.c.saga == "pending")
-        .order_by(registrations.c.id)
+        select(registrations).where(registrations.c.id.in_(ids), registrations.c.saga == "pending")
     )
-    return [dict(r) for r in rows.mappings()]
+    order = {request_id: n for n, request_id in enumerate(ids)}
+    return sorted(
+        (dict(r) for r in rows.mappings()),
+        key=lambda r: (
+            r["status"] != REGISTERED,
+            r["status"] == CANCELLED,
+            r["waitlist_seq"] or 0,
+            r["row_number"] or 0,
+            order[r["id"]],
+        ),
+    )
 
 
 async def _places_held(
