@@ -104,9 +104,9 @@ async def imported(
     return await eventually(status, lambda s: s["status"] in ("succeeded", "failed"), timeout_s=60)
 
 
-async def publish(platform: RunningPlatform, event: IntegrationEvent) -> None:
-    """Publish an event as its owner's relay would (membership's replies, in saga tests)."""
-    envelope = Envelope(
+def envelope_of(event: IntegrationEvent) -> Envelope:
+    """The envelope membership's relay would give one of its events (the saga's replies)."""
+    return Envelope(
         id=uuid7(),
         type=event.event_type,
         source="/kombel/membership",
@@ -114,6 +114,11 @@ async def publish(platform: RunningPlatform, event: IntegrationEvent) -> None:
         time=datetime.now(UTC),
         data=event.to_json(),
     )
+
+
+async def publish(platform: RunningPlatform, event: IntegrationEvent) -> None:
+    """Publish an event as its owner's relay would."""
+    envelope = envelope_of(event)
     await platform.produce(
         event.topic.name, event.to_json(), event.subject().encode(), envelope.kafka_headers()
     )

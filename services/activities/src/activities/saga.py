@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.db.tables import registrations
 from activities.imports.registrations import REQUESTED
 from activities.services.seats import CANCELLED, REGISTERED, cancel
+from activities.services.seats import _participant as participant
 
 SOURCE = "/kombel/activities"
 HELD_ALREADY = "Sudah terdaftar di pelatihan ini dengan pendaftaran lain"
@@ -112,16 +113,6 @@ async def _places_held(
     return {(training_id, person_id) for training_id, person_id in rows.tuples()}
 
 
-def _linked(row: Any) -> ParticipantLinked:
-    return ParticipantLinked(
-        training_id=row["training_id"],
-        session_id=row["session_id"],
-        registration_id=row["id"],
-        person_id=row["person_id"],
-        kabkota_code=row["kabkota_code"],
-    )
-
-
 async def link_people(
     session: AsyncSession, received: Sequence[Received[PersonRequestAccepted]]
 ) -> None:
@@ -152,7 +143,7 @@ async def link_people(
         .mappings()
         .all()
     )
-    events += [_linked(row) for row in linked]
+    events += [participant(ParticipantLinked, row) for row in linked]
     rows = [r for r in linked if r["import_id"] is not None]
     if rows:
         await session.execute(

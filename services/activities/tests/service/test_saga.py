@@ -5,7 +5,6 @@ changes nothing."""
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,32 +14,17 @@ from activities.services.seats import SeatRequest, place
 from kombel_events import IntegrationEvent
 from kombel_events.person_requests import PersonRequestAccepted, PersonRequestRefused
 from kombel_runtime.consumer import Received
-from kombel_runtime.envelope import Envelope
-from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..roster_fixtures import a_training
+from ..roster_fixtures import a_training, envelope_of
 
 pytestmark = pytest.mark.infra
 
 
 def received(*events: IntegrationEvent) -> list[Received[Any]]:
-    return [
-        Received(
-            Envelope(
-                id=uuid7(),
-                type=e.event_type,
-                source="/kombel/membership",
-                subject=e.subject(),
-                time=datetime.now(UTC),
-                data=e.to_json(),
-            ),
-            e,
-        )
-        for e in events
-    ]
+    return [Received(envelope_of(e), e) for e in events]
 
 
 async def seated(

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from kombel_events.activities import AttendanceRecorded
-from kombel_runtime.errors import DomainError
-from kombel_runtime.imports.job import Chunk, ImportFailed, Job
+from kombel_runtime.imports.job import Chunk, Job
 from kombel_runtime.imports.kinds import Column, KindSpec
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import or_, select
@@ -19,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import attendance, replica_memberships, replica_people
+from activities.imports.organisers import target_of
 from activities.services.activities import writable_activity
 from activities.services.attendance_records import attendees_of, local_day
 
@@ -90,14 +90,10 @@ async def _members_by_name(
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
-    assert job.target is not None
-    activity_id = UUID(job.target)
-    try:
-        # The importer's right is read again from the data: a lead who stepped down while the
-        # job waited imports nothing.
-        activity = await writable_activity(session, job.principal, activity_id)
-    except DomainError as refusal:
-        raise ImportFailed(refusal.message) from refusal
+    # The importer's right is read again from the data: a lead who stepped down while the job
+    # waited imports nothing.
+    activity = await target_of(session, job, writable_activity)
+    activity_id = activity["id"]
     members = await _members_by_name(session, activity)
     present = set(
         await session.scalars(

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 from kombel_events.regions import TimeZone
 from kombel_events.trainings import ParticipantCheckedIn
 from kombel_runtime.contacts import normalise_email, normalise_nuptk, normalise_phone
-from kombel_runtime.errors import DomainError
 from kombel_runtime.imports import person_columns as columns
-from kombel_runtime.imports.job import Chunk, ImportFailed, Job, Row, Step
+from kombel_runtime.imports.job import Chunk, Job, Row, Step
 from kombel_runtime.imports.kinds import Column, KindSpec
 from kombel_runtime.person_rows import Optional
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
@@ -37,12 +36,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.db.tables import registrations, replica_people
 from activities.identity_key import digests_of
 from activities.imports.attendance import name_key
-from activities.imports.organisers import checkin_session
+from activities.imports.organisers import checkin_session, target_of
 from activities.services.seats import CANCELLED, REGISTERED, lock_sessions
+from activities.services.seats import _participant as participant
 
 KIND = "checkins"
 # A time far from the session is a typing mistake, and would hold as the earliest for good.
 SLACK = timedelta(hours=12)
+ALREADY_CHECKED_IN = "sudah tercatat hadir"
 TIME_FORMAT = "tulis jam seperti 08.15, atau tanggal dan jam seperti 25/05/2026 08.15"
 
 _CLOCK = re.compile(r"(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?")
@@ -229,6 +230,15 @@ def _outcome(before: datetime | None, at: datetime | None) -> str:
     return "updated" if at is not None and at < before else "duplicate"
 
 
+def _count(chunk: Chunk, row: Row, outcome: str) -> None:
+    """A first check-in, or an earlier time for one already recorded."""
+    if outcome == "updated":
+        chunk.counters.updated += 1
+        row.outcome, row.note = "update", "waktu hadir dimajukan ke waktu di daftar ini"
+    else:
+        chunk.counters.created += 1
+
+
 def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
     async def check_in(session: AsyncSession, chunk: Chunk) -> None:
         await lock_sessions(session, [place["id"]])
@@ -252,12 +262,13 @@ def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
             outcome = "rejected" if refusal else _outcome(now["checked_in_at"], item.at)
             if outcome != item.outcome:  # a scanner or a cancellation came between
                 setattr(chunk.counters, item.outcome, getattr(chunk.counters, item.outcome) - 1)
+                item.row.outcome = item.row.note = None
                 if refusal:
                     item.row.error = refusal
                 elif outcome == "duplicate":
-                    chunk.duplicate(item.row, "sudah tercatat hadir")
+                    chunk.duplicate(item.row, ALREADY_CHECKED_IN)
                 else:
-                    setattr(chunk.counters, outcome, getattr(chunk.counters, outcome) + 1)
+                    _count(chunk, item.row, outcome)
             if outcome in ("created", "updated"):
                 firsts += outcome == "created"
                 changes[item.registration_id] = item.at or place["starts_at"]
@@ -268,14 +279,7 @@ def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
             {"ids": list(changes), "ats": list(changes.values()), "device": f"import:{job.id}"},
         )
         chunk.events.extend(
-            ParticipantCheckedIn(
-                training_id=r["training_id"],
-                session_id=r["session_id"],
-                registration_id=r["id"],
-                person_id=r["person_id"],
-                kabkota_code=r["kabkota_code"],
-                checked_in_at=r["checked_in_at"],
-            )
+            participant(ParticipantCheckedIn, r, checked_in_at=r["checked_in_at"])
             for r in checked.mappings()
         )
         if firsts:
@@ -285,11 +289,7 @@ def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
-    assert job.target is not None
-    try:
-        place = await checkin_session(session, job.principal, UUID(job.target))
-    except DomainError as denied:
-        raise ImportFailed(denied.message) from denied
+    place = await target_of(session, job, checkin_session)
     participants = await _participants(session, place["id"])
     # What earlier chunks of this job decided, which the database may not show yet.
     decided: dict[UUID, datetime] = job.decided.setdefault(("checked_in",), {})
@@ -311,13 +311,9 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
         before = decided.get(found["id"], found["checked_in_at"])
         outcome = _outcome(before, at)
         if outcome == "duplicate":
-            chunk.duplicate(row, "sudah tercatat hadir")
+            chunk.duplicate(row, ALREADY_CHECKED_IN)
             continue
-        if outcome == "updated":
-            chunk.counters.updated += 1
-            row.outcome, row.note = "update", "waktu hadir dimajukan ke waktu di daftar ini"
-        else:
-            chunk.counters.created += 1
+        _count(chunk, row, outcome)
         decided[found["id"]] = at or place["starts_at"]
         planned.append(Planned(row, found["id"], at, outcome))
     if planned:

@@ -7,16 +7,35 @@ elsewhere are refused, row by row). To anyone else the training does not exist.
 A local check until `activities.domain.trainings` (built beside this) holds the shared rule.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import Conflict, NotFound
+from kombel_runtime.errors import Conflict, DomainError, NotFound
+from kombel_runtime.imports.job import ImportFailed, Job
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import training_sessions, trainings
+
+T = TypeVar("T")
+
+
+async def target_of(
+    session: AsyncSession,
+    job: Job,
+    allowed: Callable[[AsyncSession, Principal, UUID], Awaitable[T]],
+) -> T:
+    """The job's target as `allowed` reads it for the importer, asked again for every chunk:
+    an importer who lost the right, or a target cancelled while the file runs, fails the rest
+    of the file with the reason."""
+    assert job.target is not None
+    try:
+        return await allowed(session, job.principal, UUID(job.target))
+    except DomainError as refusal:
+        raise ImportFailed(refusal.message) from refusal
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from kombel_events.membership import Position
 from kombel_events.person_requests import PersonRequested, Requester
 from kombel_events.regions import regions
 from kombel_runtime.auth import Principal
-from kombel_runtime.errors import DomainError
 from kombel_runtime.imports import person_columns as columns
 from kombel_runtime.imports.job import Chunk, ImportFailed, Job, Row, Step
 from kombel_runtime.imports.kinds import Column, KindSpec
@@ -28,7 +27,7 @@ from pydantic import AfterValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.identity_key import digests_of
-from activities.imports.organisers import Roster, roster_of
+from activities.imports.organisers import Roster, roster_of, target_of
 from activities.imports.roster_matching import people_holding, places_held, schools_of
 from activities.services.seats import WAITLISTED, SeatRequest, SessionClosed, place
 
@@ -201,12 +200,7 @@ def _seat(requests: list[SeatRequest]) -> Step:
 
 
 async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
-    assert job.target is not None
-    try:
-        # Asked again for every chunk: a training cancelled while the file runs takes no more.
-        roster = await roster_of(session, job.principal, UUID(job.target))
-    except DomainError as refusal:
-        raise ImportFailed(refusal.message) from refusal
+    roster = await target_of(session, job, roster_of)
     training_id = roster.training["id"]
     valid = [r for r in chunk.rows if not r.error]
     schools = await schools_of(session, (r.values["school_npsn"] for r in valid))
