@@ -65,7 +65,7 @@ _FORGET_ROWS = text(
 _REJECT_ROWS = text(
     """
     INSERT INTO import_rows (import_id, row_number, cells, outcome, note)
-    SELECT v.import_id, v.row_number, '[]', 'rejected', v.note
+    SELECT v.import_id, v.row_number, CAST('[]' AS json), 'rejected', v.note
     FROM unnest(:imports, :numbers, :notes) AS v(import_id, row_number, note)
     JOIN imports i ON i.id = v.import_id
     ON CONFLICT (import_id, row_number) DO UPDATE

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from activities.db.tables import registrations
+from activities.db.tables import import_tables, registrations
 from activities.saga import HELD_ALREADY, cancel_refused, link_people
 from activities.services.seats import SeatRequest, place
 from kombel_events import IntegrationEvent
@@ -127,6 +127,47 @@ async def test_a_refused_person_cancels_the_registration_and_frees_the_seat(
 
     await handled(session, refusal)
     assert await events_about(session, training["id"]) == sent, "a replay changes nothing"
+
+
+async def test_a_refusal_is_a_line_of_its_imports_errors_csv(session: AsyncSession) -> None:
+    training = await a_training(session, "12", [("12.11", 5)])
+    import_id = uuid.uuid4()
+    async with session.begin():
+        await session.execute(
+            import_tables.imports.insert().values(
+                id=import_id,
+                kind="registrations",
+                dry_run=False,
+                status="succeeded",
+                filename="peserta.csv",
+                requested_by="staf",
+                scope={},
+            )
+        )
+        # Its noted row is no longer kept (past retention, or its person erased).
+        request = SeatRequest(
+            training["sessions"][0]["id"],
+            None,
+            "staf",
+            saga="pending",
+            import_id=import_id,
+            row_number=7,
+        )
+        await place(session, [request], [])
+    await handled(session, PersonRequestRefused(request_id=request.id, code="x", reason="Alasan."))
+    async with session.begin():
+        rows = (
+            await session.execute(
+                select(
+                    import_tables.import_rows.c.row_number,
+                    import_tables.import_rows.c.outcome,
+                    import_tables.import_rows.c.note,
+                ).where(import_tables.import_rows.c.import_id == import_id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (7, "rejected", "Pendaftaran dibatalkan, PTK tidak dapat didaftarkan: Alasan.")
+    ]
 
 
 async def test_two_replies_of_one_batch_naming_one_person_leave_one_place(
