@@ -93,13 +93,7 @@ SPEC = KindSpec(
     KIND,
     CheckinDraft,
     (
-        Column(
-            "full_name",
-            columns.FULL_NAME.header,
-            (*columns.FULL_NAME.aliases, "namapeserta"),
-            True,
-            columns.FULL_NAME.example,
-        ),
+        columns.FULL_NAME,
         columns.NUPTK,
         columns.EMAIL,
         columns.PHONE,

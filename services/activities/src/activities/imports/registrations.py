@@ -64,13 +64,7 @@ SPEC = KindSpec(
     KIND,
     RosterDraft,
     (
-        Column(
-            "full_name",
-            columns.FULL_NAME.header,
-            (*columns.FULL_NAME.aliases, "namapeserta"),
-            True,
-            columns.FULL_NAME.example,
-        ),
+        columns.FULL_NAME,
         *columns.PERSON[1:],
         Column(
             "kabkota_code", columns.KABKOTA.header, columns.KABKOTA.aliases, False, "Kab. Dairi"

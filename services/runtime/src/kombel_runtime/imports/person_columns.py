@@ -10,7 +10,7 @@ from kombel_runtime.imports.kinds import Column
 FULL_NAME = Column(
     "full_name",
     "Nama Lengkap",
-    ("namalengkap", "nama", "namaptk", "namaguru", "namalengkapgelar"),
+    ("namalengkap", "nama", "namaptk", "namaguru", "namalengkapgelar", "namapeserta"),
     True,
     "Rina Sitorus, S.Pd.",
 )
