@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from membership.db.parameters import texts
 from membership.db.tables import communities, memberships, people, schools
 
+# What a person is matched by, in this order; NIP is unique too, but only ever refuses.
 PERSON_IDENTITIES = ("nuptk", "email", "phone")
+UNIQUE_IDENTITIES = (*PERSON_IDENTITIES, "nip")
 
 # A community's name as `domain.communities.name_key` compares names, in SQL.
 community_name_key = func.lower(
@@ -25,6 +27,12 @@ async def school(session: AsyncSession, npsn: str, *, lock: bool = False) -> dic
         query = query.with_for_update()
     row = (await session.execute(query)).mappings().first()
     return dict(row) if row else None
+
+
+async def schools_by_npsn(session: AsyncSession, npsns: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The registered schools among `npsns`, by NPSN: one query for a chunk or a batch."""
+    query = select(schools).where(schools.c.npsn == any_(texts(set(npsns))))
+    return {s["npsn"]: dict(s) for s in (await session.execute(query)).mappings()}
 
 
 async def person(
@@ -43,9 +51,9 @@ People = dict[tuple[str, str], dict[str, Any]]
 async def people_holding(
     session: AsyncSession, candidates: Iterable[Mapping[str, Any]], *, excluding: UUID | None = None
 ) -> People:
-    """Active people holding any identity (NUPTK, email, phone) of the candidates, by
+    """Active people holding any identity (NUPTK, email, phone, NIP) of the candidates, by
     (field, value): one query for a single request or a whole import chunk."""
-    wanted = {f: [c[f] for c in candidates if c.get(f)] for f in PERSON_IDENTITIES}
+    wanted = {f: [c[f] for c in candidates if c.get(f)] for f in UNIQUE_IDENTITIES}
     if not any(wanted.values()):
         return {}
     # The status is written into the SQL, not bound: the unique indexes are partial on
@@ -58,7 +66,7 @@ async def people_holding(
         query = query.where(people.c.id != excluding)
     found: People = {}
     for record in (await session.execute(query)).mappings():
-        for f in PERSON_IDENTITIES:
+        for f in UNIQUE_IDENTITIES:
             if record[f]:
                 found[(f, record[f])] = dict(record)
     return found
@@ -137,7 +145,7 @@ def held_by_others(found: People, values: Mapping[str, Any], person_id: UUID | N
     (any person, when None): a row that would take them cannot be saved."""
     return [
         f
-        for f in PERSON_IDENTITIES
+        for f in UNIQUE_IDENTITIES
         if (record := found.get((f, values.get(f)))) is not None  # type: ignore[arg-type]
         and record["id"] != person_id
     ]
