@@ -141,13 +141,14 @@ async def place(
         await copy_records(session, registrations.name, records)
     else:
         await session.execute(registrations.insert(), records)
-    await _save_counters(session, sessions.values(), now)
+    await save_counters(session, sessions.values(), now)
     return placements
 
 
-async def _save_counters(
+async def save_counters(
     session: AsyncSession, sessions: Iterable[dict[str, Any]], now: datetime
 ) -> None:
+    """Write the locked sessions' counters as `place_of` rows now hold them."""
     for row in sessions:
         await session.execute(
             update(training_sessions)
@@ -155,6 +156,7 @@ async def _save_counters(
             .values(
                 registered=row["registered"],
                 waitlisted=row["waitlisted"],
+                checked_in=row["checked_in"],
                 waitlist_seq=row["waitlist_seq"],
                 updated_at=now,
             )
@@ -255,17 +257,50 @@ async def cancel(
         await promote(session, place_of, events, now)
     else:
         place_of["waitlisted"] -= 1
-    await session.execute(
-        update(training_sessions)
-        .where(training_sessions.c.id == session_id)
-        .values(
-            registered=place_of["registered"],
-            waitlisted=place_of["waitlisted"],
-            checked_in=place_of["checked_in"],
-            updated_at=now,
-        )
-    )
+    await save_counters(session, [place_of], now)
     return dict(after)
+
+
+async def close(
+    session: AsyncSession,
+    place_of: dict[str, Any],
+    reason: str | None,
+    events: list[IntegrationEvent],
+    now: datetime,
+) -> int:
+    """Cancel every live registration of the locked session, which is being cancelled: no one
+    is promoted, and its counters go to zero. `place_of` is the session's locked row, updated
+    in place (not saved); returns how many registrations were cancelled."""
+    live = (
+        select(registrations.c.id, registrations.c.status)
+        .where(
+            registrations.c.session_id == place_of["id"],
+            registrations.c.status.in_((REGISTERED, WAITLISTED)),
+        )
+        .with_for_update()
+        .cte("live")
+    )
+    cancelled = (
+        await session.execute(
+            update(registrations)
+            .where(registrations.c.id == live.c.id)
+            .values(status=CANCELLED, cancelled_at=now, cancel_reason=reason, updated_at=now)
+            .returning(*registrations.c, live.c.status.label("previous_status"))
+        )
+    ).mappings()
+    count = 0
+    for row in sorted(cancelled, key=lambda r: r["id"]):
+        events.append(
+            _participant(
+                ParticipantCancelled,
+                row,
+                previous_status=RegistrationStatus(row["previous_status"]),
+                reason=reason,
+            )
+        )
+        count += 1
+    place_of.update(registered=0, waitlisted=0, checked_in=0)
+    return count
 
 
 async def waitlist_position(session: AsyncSession, registration: dict[str, Any]) -> int | None:
