@@ -2,6 +2,7 @@
 local time of each site, read by the districts that host a session, hidden from everyone
 else, changed and cancelled with their events in the outbox."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,10 @@ pytestmark = pytest.mark.infra
 
 SULSEL = "73"  # Sulawesi Selatan, WITA
 MAKASSAR, GOWA, PAREPARE = "73.71", "73.06", "73.72"
+# A month ahead, whatever the day the tests run: registration is still open then.
+DAY = (datetime.now(UTC) + timedelta(days=30)).date()
+NEXT_DAY = DAY + timedelta(days=1)
+CLOSES = DAY - timedelta(days=5)
 
 
 def training_body(province: str, **changes: Any) -> dict[str, Any]:
@@ -23,7 +28,7 @@ def training_body(province: str, **changes: Any) -> dict[str, Any]:
         "organiser": "BBGP Sulawesi Selatan",
         "province_code": province,
         "audience": "Penggerak komunitas belajar PAUD sampai SMK",
-        "registration_closes_at": "2026-05-20T23:59:00",
+        "registration_closes_at": f"{CLOSES}T23:59:00",
         "description": "Satu hari di tiap kabupaten/kota.",
     } | changes
 
@@ -32,8 +37,8 @@ def session_body(kabkota: str, **changes: Any) -> dict[str, Any]:
     return {
         "kabkota_code": kabkota,
         "venue": "Aula Dinas Pendidikan",
-        "starts_at": "2026-05-25T08:00:00",
-        "ends_at": "2026-05-25T16:00:00",
+        "starts_at": f"{DAY}T08:00:00",
+        "ends_at": f"{DAY}T16:00:00",
         "capacity": 150,
     } | changes
 
@@ -85,10 +90,10 @@ async def test_province_staff_schedule_sessions_in_the_local_time_of_each_site(
     assert created.headers["Location"] == f"/activities/trainings/{training['id']}"
     # 23.59 WITA is 15.59 UTC.
     assert (training["registration_closes_at"], training["timezone"]) == (
-        "2026-05-20T15:59:00Z",
+        f"{CLOSES}T15:59:00Z",
         "WITA",
     )
-    assert training["local_registration_closes_at"] == "2026-05-20T23:59:00+08:00"
+    assert training["local_registration_closes_at"] == f"{CLOSES}T23:59:00+08:00"
     assert (training["status"], training["sessions"]) == ("scheduled", [])
     sessions = f"/activities/trainings/{training['id']}/sessions"
 
@@ -97,12 +102,12 @@ async def test_province_staff_schedule_sessions_in_the_local_time_of_each_site(
     site = makassar.json()
     # 08.00 in Makassar (WITA) is 00.00 UTC.
     assert (site["starts_at"], site["ends_at"], site["timezone"]) == (
-        "2026-05-25T00:00:00Z",
-        "2026-05-25T08:00:00Z",
+        f"{DAY}T00:00:00Z",
+        f"{DAY}T08:00:00Z",
         "WITA",
     )
     assert (site["local_start"], site["code"], site["kabkota_name"]) == (
-        "2026-05-25T08:00:00+08:00",
+        f"{DAY}T08:00:00+08:00",
         "KOTA-MAKASSAR",
         "Kota Makassar",
     )
@@ -116,7 +121,7 @@ async def test_province_staff_schedule_sessions_in_the_local_time_of_each_site(
     assert (taken.status_code, taken.json()["error"]["code"]) == (409, "session_code_taken")
     elsewhere = await platform.client.post(sessions, json=session_body("63.71"), headers=staff)
     assert elsewhere.json()["error"]["code"] == "kabkota_outside_province"
-    backwards = session_body(MAKASSAR, ends_at="2026-05-25T07:00:00")
+    backwards = session_body(MAKASSAR, ends_at=f"{DAY}T07:00:00")
     refused = await platform.client.post(sessions, json=backwards, headers=staff)
     assert refused.json()["error"]["code"] == "end_before_start"
 
@@ -127,13 +132,13 @@ async def test_province_staff_schedule_sessions_in_the_local_time_of_each_site(
     # Moved by a day in local time: the whole session moves, keeping its length.
     moved = await platform.client.patch(
         f"{sessions}/{site['id']}",
-        json={"starts_at": "2026-05-26T08:00:00", "venue": "Hotel Claro"},
+        json={"starts_at": f"{NEXT_DAY}T08:00:00", "venue": "Hotel Claro"},
         headers=staff,
     )
     assert moved.status_code == 200, moved.text
     assert (moved.json()["starts_at"], moved.json()["ends_at"], moved.json()["venue"]) == (
-        "2026-05-26T00:00:00Z",
-        "2026-05-26T08:00:00Z",
+        f"{NEXT_DAY}T00:00:00Z",
+        f"{NEXT_DAY}T08:00:00Z",
         "Hotel Claro",
     )
     renamed = await platform.client.patch(one, json={"title": "Bimtek Kombel 2026"}, headers=staff)
