@@ -4,6 +4,7 @@ the first in line once; and each caller sees only the registrations their scope 
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -187,7 +188,7 @@ async def test_who_may_be_registered_and_when(platform: RunningPlatform) -> None
 
     closed = await platform.client.patch(
         f"/activities/trainings/{tid}",
-        json={"registration_closes_at": "2020-01-01T00:00:00Z"},
+        json={"registration_closes_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat()},
         headers=staff,
     )
     assert closed.json()["registration_open"] is False

@@ -129,7 +129,32 @@ def test_registration_closes_at_its_time_and_with_the_training() -> None:
 
 
 def test_a_closing_time_without_offset_is_the_provinces_local_time() -> None:
-    closes = rules.closing_time(datetime(2026, 5, 20, 23, 59), "73")
+    closes = rules.closing_time(datetime(2026, 5, 20, 23, 59), "73", NOW)
     assert closes == datetime(2026, 5, 20, 15, 59, tzinfo=UTC)
     with pytest.raises(DomainError):
-        rules.closing_time(datetime(2026, 5, 20), "99")
+        rules.closing_time(datetime(2026, 5, 20), "99", NOW)
+    with pytest.raises(DomainError) as refused:
+        rules.closing_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "73", NOW)
+    assert refused.value.code == "closing_time_out_of_range"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (datetime(1, 1, 1), datetime(2026, 5, 25, 8), "starts_at"),
+        (datetime(2026, 5, 25, 8), datetime(1, 1, 1), "ends_at"),
+        (datetime(9999, 12, 31, 23, tzinfo=UTC), datetime(9999, 12, 31, 23, 30), "starts_at"),
+    ],
+)
+def test_times_at_the_edge_of_the_calendar_are_refused_not_crashed_on(
+    start: datetime, end: datetime, field: str
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        rules.session_times(start, end, "73.71", NOW)
+    assert status_of(refused.value) == 422
+    assert refused.value.details
+    assert refused.value.details[0]["field"] == field
+    with pytest.raises(DomainError):
+        rules.moved_times(NOW, NOW + timedelta(hours=1), datetime(1, 1, 1), None, "73.71", NOW)
+    with pytest.raises(DomainError):
+        rules.closing_time(datetime(1, 1, 1), "73", NOW)

@@ -20,7 +20,13 @@ from kombel_events.regions import RegionKind, TimeZone, regions
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.errors import Conflict, Forbidden, Invalid, NotFound
 
-from activities.domain.activities import PlacedTime, place_start
+from activities.domain.activities import (
+    EARLIEST_BEFORE,
+    LATEST_AHEAD,
+    PlacedTime,
+    place_start,
+    zone_of,
+)
 
 # A session is one site over one or a few days; longer is a typing mistake.
 LONGEST_SESSION = timedelta(days=7)
@@ -172,14 +178,33 @@ def province_zone(province_code: str) -> TimeZone:
     return region.timezone
 
 
-def closing_time(value: datetime | None, province_code: str) -> datetime | None:
+def instant(value: datetime, zone: TimeZone, field: str) -> datetime:
+    """The instant of a time given by a person: one without offset is local time in `zone`."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone.iana))
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # the first or last day of the calendar, moved past its edge
+        raise Invalid(
+            "time_out_of_range",
+            "Tanggal ini di luar rentang yang dapat disimpan. Periksa tahunnya.",
+            details=[{"field": field, "code": "time_out_of_range"}],
+        ) from None
+
+
+def closing_time(value: datetime | None, province_code: str, now: datetime) -> datetime | None:
     """Registration closes at this instant; a time without offset is the province's local
-    time."""
+    time. Within a year ahead, like the sessions it closes."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(province_zone(province_code).iana))
-    return value.astimezone(UTC)
+    closes = instant(value, province_zone(province_code), "registration_closes_at")
+    if not now - EARLIEST_BEFORE <= closes <= now + LATEST_AHEAD:
+        raise Invalid(
+            "closing_time_out_of_range",
+            "Penutupan pendaftaran harus dalam setahun ke depan. Periksa tahun pada tanggalnya.",
+            details=[{"field": "registration_closes_at", "code": "closing_time_out_of_range"}],
+        )
+    return closes
 
 
 # Sessions
@@ -212,10 +237,9 @@ def session_times(
 ) -> SessionTimes:
     """Start and end as instants; a time without offset is the local time of the session's
     place ("08.00 WITA" in Makassar is 00.00 UTC)."""
-    start = place_start(starts_at, kabkota_code, now)
-    if ends_at.tzinfo is None:
-        ends_at = ends_at.replace(tzinfo=ZoneInfo(start.timezone.iana))
-    end = ends_at.astimezone(UTC)
+    zone = zone_of(kabkota_code)
+    start = place_start(instant(starts_at, zone, "starts_at"), kabkota_code, now)
+    end = instant(ends_at, zone, "ends_at")
     if end <= start.utc:
         raise Invalid(
             "end_before_start",
@@ -241,7 +265,8 @@ def moved_times(
 ) -> SessionTimes:
     """A session's times after a change: a new start alone moves the whole session, keeping
     its length."""
-    start = new_start if new_start is not None else starts_at
+    zone = zone_of(kabkota_code)
+    start = instant(new_start, zone, "starts_at") if new_start is not None else starts_at
     end = new_end
     if end is None:
         end = place_start(start, kabkota_code, now).utc + (ends_at - starts_at)

@@ -163,7 +163,7 @@ async def schedule_training(
     row = command.model_dump() | {
         "id": uuid7(),
         "registration_closes_at": rules.closing_time(
-            command.registration_closes_at, command.province_code
+            command.registration_closes_at, command.province_code, now
         ),
         "status": "scheduled",
         "cancel_reason": None,
@@ -187,7 +187,7 @@ async def change_training(
     changes = command.model_dump(exclude_unset=True)
     if "registration_closes_at" in changes:
         changes["registration_closes_at"] = rules.closing_time(
-            command.registration_closes_at, row["province_code"]
+            command.registration_closes_at, row["province_code"], datetime.now(UTC)
         )
     updated = row | changes
     if updated == row:
