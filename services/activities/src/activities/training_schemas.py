@@ -8,8 +8,8 @@ from kombel_events.trainings import RegistrationStatus
 from kombel_runtime.patch import not_null
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from activities.schemas import Short, Title
+
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]

@@ -16,10 +16,9 @@ from kombel_events.trainings import RegistrationStatus
 from kombel_runtime.auth import Principal
 from kombel_runtime.errors import Conflict, Forbidden, Invalid, is_unique_violation
 from kombel_runtime.outbox import record_events
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from activities.db.tables import registrations, replica_people, training_sessions
 from activities.domain import trainings as rules
@@ -184,24 +183,6 @@ async def cancel_registration(
     return after | {"waitlist_position": None}
 
 
-def _waitlist_position() -> ColumnElement[Any]:
-    """Where a waitlisted registration stands now, as SQL (the twin of
-    `seats.waitlist_position`)."""
-    ahead = aliased(registrations)
-    count = (
-        select(func.count())
-        .where(
-            ahead.c.session_id == registrations.c.session_id,
-            ahead.c.status == seats.WAITLISTED,
-            ahead.c.waitlist_seq < registrations.c.waitlist_seq,
-        )
-        .scalar_subquery()
-    )
-    return case((registrations.c.status == seats.WAITLISTED, count + 1), else_=None).label(
-        "waitlist_position"
-    )
-
-
 async def registration_list(
     session: AsyncSession,
     principal: Principal,
@@ -237,7 +218,7 @@ async def registration_list(
             registrations.c.status,
             registrations.c.checked_in_at,
             replica_people.c.full_name,
-            _waitlist_position(),
+            seats.waitlist_position_column(),
         )
         .outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
         .where(and_(*where))

@@ -25,8 +25,9 @@ from kombel_events.trainings import (
 from kombel_runtime.bulk import copy_records
 from kombel_runtime.errors import Conflict
 from kombel_runtime.ids import uuid7
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from activities.db.tables import registrations, training_sessions
 
@@ -84,6 +85,15 @@ def _participant(kind: type[Any], registration: Any, **extra: Any) -> Any:
         person_id=registration["person_id"],
         kabkota_code=registration["kabkota_code"],
         **extra,
+    )
+
+
+def _cancelled(registration: Any, previous_status: str, reason: str | None) -> Any:
+    return _participant(
+        ParticipantCancelled,
+        registration,
+        previous_status=RegistrationStatus(previous_status),
+        reason=reason,
     )
 
 
@@ -242,14 +252,7 @@ async def cancel(
         .mappings()
         .one()
     )
-    events.append(
-        _participant(
-            ParticipantCancelled,
-            after,
-            previous_status=RegistrationStatus(current["status"]),
-            reason=reason,
-        )
-    )
+    events.append(_cancelled(after, current["status"], reason))
     if current["status"] == REGISTERED:
         place_of["registered"] -= 1
         if current["checked_in_at"] is not None:
@@ -290,30 +293,35 @@ async def close(
     ).mappings()
     count = 0
     for row in sorted(cancelled, key=lambda r: r["id"]):
-        events.append(
-            _participant(
-                ParticipantCancelled,
-                row,
-                previous_status=RegistrationStatus(row["previous_status"]),
-                reason=reason,
-            )
-        )
+        events.append(_cancelled(row, row["previous_status"], reason))
         count += 1
     place_of.update(registered=0, waitlisted=0, checked_in=0)
     return count
+
+
+def waitlist_position_column() -> ColumnElement[Any]:
+    """Where each waitlisted registration of a query on `registrations` stands now, as SQL:
+    1 is next in line; None for the others."""
+    ahead = aliased(registrations)
+    count = (
+        select(func.count())
+        .where(
+            ahead.c.session_id == registrations.c.session_id,
+            ahead.c.status == WAITLISTED,
+            ahead.c.waitlist_seq < registrations.c.waitlist_seq,
+        )
+        .scalar_subquery()
+    )
+    return case((registrations.c.status == WAITLISTED, count + 1), else_=None).label(
+        "waitlist_position"
+    )
 
 
 async def waitlist_position(session: AsyncSession, registration: dict[str, Any]) -> int | None:
     """Where a waitlisted registration stands now: 1 is next in line."""
     if registration["status"] != WAITLISTED:
         return None
-    ahead = await session.scalar(
-        select(func.count())
-        .select_from(registrations)
-        .where(
-            registrations.c.session_id == registration["session_id"],
-            registrations.c.status == WAITLISTED,
-            registrations.c.waitlist_seq < registration["waitlist_seq"],
-        )
+    position: int | None = await session.scalar(
+        select(waitlist_position_column()).where(registrations.c.id == registration["id"])
     )
-    return int(ahead or 0) + 1
+    return position
