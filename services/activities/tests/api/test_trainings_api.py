@@ -247,6 +247,10 @@ async def test_cancelling_a_training_cancels_its_sessions_once(platform: Running
             False,
         )
         assert {s["status"] for s in body["sessions"]} == {"cancelled"}
+    # A session cancelled with its training stays as it is when cancelled again.
+    site = f"{one}/sessions/{training['sessions'][0]['id']}"
+    again = await platform.client.post(f"{site}/cancel", headers=staff)
+    assert (again.status_code, again.json()["status"]) == (200, "cancelled")
     refused = await platform.client.patch(one, json={"title": "Bimtek lagi"}, headers=staff)
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "training_cancelled")
     more = await platform.client.post(f"{one}/sessions", json=session_body(MAKASSAR), headers=staff)

@@ -135,13 +135,14 @@ async def readable_training(
 
 
 async def organised_training(
-    session: AsyncSession, principal: Principal, training_id: UUID
+    session: AsyncSession, principal: Principal, training_id: UUID, *, scheduled: bool = True
 ) -> dict[str, Any]:
-    """The training, locked, for one who organises it; still scheduled."""
+    """The training, locked, for one who organises it; still scheduled, unless told."""
     row, found = await reach_of(session, principal, training_id, lock=True)
     rules.require_organiser(found)
     assert row is not None
-    rules.check_open(row)
+    if scheduled:
+        rules.check_open(row)
     return row
 
 
@@ -211,9 +212,7 @@ async def cancel_training(
 ) -> dict[str, Any]:
     """The training, its sessions and their registrations are cancelled; cancelling again
     changes nothing."""
-    row, found = await reach_of(session, principal, training_id, lock=True)
-    rules.require_organiser(found)
-    assert row is not None
+    row = await organised_training(session, principal, training_id, scheduled=False)
     if row["status"] == "cancelled":
         return row
     now = datetime.now(UTC)
@@ -340,10 +339,16 @@ async def readable_session(
 
 
 async def _organised_session(
-    session: AsyncSession, principal: Principal, training_id: UUID, session_id: UUID
+    session: AsyncSession,
+    principal: Principal,
+    training_id: UUID,
+    session_id: UUID,
+    *,
+    scheduled: bool = True,
 ) -> dict[str, Any]:
-    """The session's row, locked, for one who organises its training, which is locked first."""
-    await organised_training(session, principal, training_id)
+    """The session's row, locked, for one who organises its training, which is locked first
+    (and still scheduled, unless told)."""
+    await organised_training(session, principal, training_id, scheduled=scheduled)
     place_of = (await seats.lock_sessions(session, [session_id])).get(session_id)
     if place_of is None or place_of["training_id"] != training_id:
         raise rules.session_not_found()
@@ -406,7 +411,9 @@ async def cancel_session(
     reason: str | None,
 ) -> dict[str, Any]:
     """The session and its registrations are cancelled; cancelling again changes nothing."""
-    place_of = await _organised_session(session, principal, training_id, session_id)
+    place_of = await _organised_session(
+        session, principal, training_id, session_id, scheduled=False
+    )
     if place_of["status"] == "cancelled":
         return place_of
     events: list[IntegrationEvent] = []
