@@ -25,8 +25,9 @@ from kombel_events.trainings import (
 from kombel_runtime.bulk import copy_records
 from kombel_runtime.errors import Conflict
 from kombel_runtime.ids import uuid7
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from activities.db.tables import registrations, training_sessions
 
@@ -87,6 +88,15 @@ def _participant(kind: type[Any], registration: Any, **extra: Any) -> Any:
     )
 
 
+def _cancelled(registration: Any, previous_status: str, reason: str | None) -> Any:
+    return _participant(
+        ParticipantCancelled,
+        registration,
+        previous_status=RegistrationStatus(previous_status),
+        reason=reason,
+    )
+
+
 async def place(
     session: AsyncSession,
     requests: Sequence[SeatRequest],
@@ -141,13 +151,14 @@ async def place(
         await copy_records(session, registrations.name, records)
     else:
         await session.execute(registrations.insert(), records)
-    await _save_counters(session, sessions.values(), now)
+    await save_counters(session, sessions.values(), now)
     return placements
 
 
-async def _save_counters(
+async def save_counters(
     session: AsyncSession, sessions: Iterable[dict[str, Any]], now: datetime
 ) -> None:
+    """Write the locked sessions' counters as `place_of` rows now hold them."""
     for row in sessions:
         await session.execute(
             update(training_sessions)
@@ -155,6 +166,7 @@ async def _save_counters(
             .values(
                 registered=row["registered"],
                 waitlisted=row["waitlisted"],
+                checked_in=row["checked_in"],
                 waitlist_seq=row["waitlist_seq"],
                 updated_at=now,
             )
@@ -240,14 +252,7 @@ async def cancel(
         .mappings()
         .one()
     )
-    events.append(
-        _participant(
-            ParticipantCancelled,
-            after,
-            previous_status=RegistrationStatus(current["status"]),
-            reason=reason,
-        )
-    )
+    events.append(_cancelled(after, current["status"], reason))
     if current["status"] == REGISTERED:
         place_of["registered"] -= 1
         if current["checked_in_at"] is not None:
@@ -255,30 +260,68 @@ async def cancel(
         await promote(session, place_of, events, now)
     else:
         place_of["waitlisted"] -= 1
-    await session.execute(
-        update(training_sessions)
-        .where(training_sessions.c.id == session_id)
-        .values(
-            registered=place_of["registered"],
-            waitlisted=place_of["waitlisted"],
-            checked_in=place_of["checked_in"],
-            updated_at=now,
-        )
-    )
+    await save_counters(session, [place_of], now)
     return dict(after)
+
+
+async def close(
+    session: AsyncSession,
+    place_of: dict[str, Any],
+    reason: str | None,
+    events: list[IntegrationEvent],
+    now: datetime,
+) -> int:
+    """Cancel every live registration of the locked session, which is being cancelled: no one
+    is promoted, and its counters go to zero. `place_of` is the session's locked row, updated
+    in place (not saved); returns how many registrations were cancelled."""
+    live = (
+        select(registrations.c.id, registrations.c.status)
+        .where(
+            registrations.c.session_id == place_of["id"],
+            registrations.c.status.in_((REGISTERED, WAITLISTED)),
+        )
+        .with_for_update()
+        .cte("live")
+    )
+    cancelled = (
+        await session.execute(
+            update(registrations)
+            .where(registrations.c.id == live.c.id)
+            .values(status=CANCELLED, cancelled_at=now, cancel_reason=reason, updated_at=now)
+            .returning(*registrations.c, live.c.status.label("previous_status"))
+        )
+    ).mappings()
+    count = 0
+    for row in sorted(cancelled, key=lambda r: r["id"]):
+        events.append(_cancelled(row, row["previous_status"], reason))
+        count += 1
+    place_of.update(registered=0, waitlisted=0, checked_in=0)
+    return count
+
+
+def waitlist_position_column() -> ColumnElement[Any]:
+    """Where each waitlisted registration of a query on `registrations` stands now, as SQL:
+    1 is next in line; None for the others."""
+    ahead = aliased(registrations)
+    count = (
+        select(func.count())
+        .where(
+            ahead.c.session_id == registrations.c.session_id,
+            ahead.c.status == WAITLISTED,
+            ahead.c.waitlist_seq < registrations.c.waitlist_seq,
+        )
+        .scalar_subquery()
+    )
+    return case((registrations.c.status == WAITLISTED, count + 1), else_=None).label(
+        "waitlist_position"
+    )
 
 
 async def waitlist_position(session: AsyncSession, registration: dict[str, Any]) -> int | None:
     """Where a waitlisted registration stands now: 1 is next in line."""
     if registration["status"] != WAITLISTED:
         return None
-    ahead = await session.scalar(
-        select(func.count())
-        .select_from(registrations)
-        .where(
-            registrations.c.session_id == registration["session_id"],
-            registrations.c.status == WAITLISTED,
-            registrations.c.waitlist_seq < registration["waitlist_seq"],
-        )
+    position: int | None = await session.scalar(
+        select(waitlist_position_column()).where(registrations.c.id == registration["id"])
     )
-    return int(ahead or 0) + 1
+    return position
