@@ -75,3 +75,16 @@ class KeyOut(BaseModel):
 class KeysOut(BaseModel):
     keys: list[KeyOut]
     format: dict[str, Any] = Field(description="Susunan tiket, untuk memverifikasi luring")
+
+
+class CertificateCheck(BaseModel):
+    code: str
+    genuine: bool
+    name: str | None = Field(description="Nama penerima, disamarkan sebagian")
+    training: str
+    organiser: str
+    session_date: str = Field(description="Tanggal sesi, waktu setempat (YYYY-MM-DD)")
+    session_date_text: str = Field(description="Mis. Senin, 25 Mei 2026")
+    place: str
+    timezone: str
+    issued_at: datetime

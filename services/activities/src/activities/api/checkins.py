@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.errors import ApiError
 from kombel_runtime.service import DbSession, Runtime
@@ -14,14 +14,21 @@ from kombel_runtime.service import DbSession, Runtime
 from activities.checkin_schemas import (
     BatchIn,
     BatchOut,
+    CertificateCheck,
     CheckinIn,
     CheckinOut,
     KeyOut,
     KeysOut,
     ScanOut,
 )
+from activities.domain.certificates import certificate_pdf
 from activities.domain.tickets import TICKET_FORMAT, ticket_svg
 from activities.services import checkins
+from activities.services.certificates import (
+    certificate_text,
+    check_certificate,
+    issue_certificate,
+)
 from activities.services.checkins import RegistrationCancelled, readable_seat
 from activities.services.signing_keys import ALGORITHM, keyring, ticket_for
 
@@ -131,3 +138,40 @@ async def ticket_picture(
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
     )
+
+
+@router.get(
+    "/registrations/{registration_id}/certificate.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "Sertifikat"}},
+    summary="Sertifikat kehadiran (bagi yang tercatat hadir)",
+)
+async def certificate(
+    registration_id: UUID,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    request: Request,
+) -> Response:
+    async with session.begin():
+        seat, code, _ = await issue_certificate(session, runtime.source, principal, registration_id)
+    verify_url = str(request.url_for("verify_certificate", code=code))
+    return Response(
+        certificate_pdf(certificate_text(seat, code, verify_url)),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="sertifikat-{code}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get(
+    "/certificates/{code}",
+    name="verify_certificate",
+    response_model=CertificateCheck,
+    summary="Periksa keaslian sertifikat dari kodenya (tanpa token)",
+)
+async def verify_certificate(code: str, session: DbSession) -> CertificateCheck:
+    async with session.begin():
+        return CertificateCheck.model_validate(await check_certificate(session, code))
