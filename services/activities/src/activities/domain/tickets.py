@@ -24,8 +24,8 @@ gets the same ticket every time it is drawn.
 """
 
 import base64
-import binascii
 import hashlib
+import re
 import struct
 import textwrap
 from dataclasses import dataclass
@@ -41,6 +41,13 @@ TICKET_VERSION = 1
 _SIGNED = struct.Struct(">B4s16s16s")
 SIGNATURE_BYTES = 64
 TICKET_BYTES = _SIGNED.size + SIGNATURE_BYTES
+TICKET_CHARACTERS = -(-TICKET_BYTES * 8 // 5)  # 162
+_PAD_BITS = TICKET_CHARACTERS * 5 - TICKET_BYTES * 8
+_PAD_MASK = (1 << _PAD_BITS) - 1
+_TICKET_TEXT = re.compile(f"[A-Z2-7]{{{TICKET_CHARACTERS}}}")
+_TO_INT_DIGITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+)
 
 # What `GET /activities/checkin/keys` tells a scanner's developer.
 TICKET_FORMAT = {
@@ -107,13 +114,15 @@ def sign_ticket(
 def read_ticket(text: str) -> SignedTicket:
     """The ticket's parts; `TicketInvalid` if it is not a ticket of this layout."""
     cleaned = "".join(text.split()).upper()
-    if len(cleaned) > 2 * TICKET_BYTES:
+    if not _TICKET_TEXT.fullmatch(cleaned):
         raise TicketInvalid
-    try:
-        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
-    except (binascii.Error, ValueError):
-        raise TicketInvalid from None
-    if len(raw) != TICKET_BYTES or raw[0] != TICKET_VERSION:
+    # Python's own base-32 integers read the RFC alphabet once mapped onto theirs: one C call
+    # where `base64.b32decode` loops in Python, which shows in a batch of thousands.
+    bits = int(cleaned.translate(_TO_INT_DIGITS), 32)
+    if bits & _PAD_MASK:
+        raise TicketInvalid
+    raw = (bits >> _PAD_BITS).to_bytes(TICKET_BYTES, "big")
+    if raw[0] != TICKET_VERSION:
         raise TicketInvalid
     signed, signature = raw[: _SIGNED.size], raw[_SIGNED.size :]
     _, kid, registration, session = _SIGNED.unpack(signed)

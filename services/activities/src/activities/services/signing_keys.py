@@ -15,7 +15,7 @@ import base64
 import binascii
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 ALGORITHM = "Ed25519"
 # How often an unknown key id may send this process back to the database for new keys.
 RELOAD_AFTER_S = 5.0
+REMEMBERED_TICKETS = 20_000
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,22 @@ class Keyring:
     def sign(self, registration_id: UUID, session_id: UUID) -> str:
         return sign_ticket(self.signer, self.signer_kid, registration_id, session_id)
 
+    # Tickets this keyring has verified: offline devices send their batches again until they
+    # hear back, and a signature check is most of what a scan costs.
+    verified: dict[bytes, Ticket] = field(default_factory=dict, compare=False, repr=False)
+
     def verify(self, signed: SignedTicket) -> Ticket:
+        seen = self.verified.get(signed.signature)
+        if seen is not None and seen == signed.ticket:
+            return seen
         key = self.keys.get(signed.ticket.kid)
         if key is None:
             raise TicketInvalid
-        return signed.verified_by(key.public_key)
+        ticket = signed.verified_by(key.public_key)
+        if len(self.verified) >= REMEMBERED_TICKETS:
+            self.verified.clear()
+        self.verified[signed.signature] = ticket
+        return ticket
 
 
 def _kid_of(private: Ed25519PrivateKey) -> str:
