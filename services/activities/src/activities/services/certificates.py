@@ -19,13 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.db.tables import (
-    certificates,
-    registrations,
-    replica_people,
-    training_sessions,
-    trainings,
-)
+from activities.db.tables import certificates, registrations
 from activities.domain.certificates import (
     CertificateText,
     indonesian_date,
@@ -34,8 +28,9 @@ from activities.domain.certificates import (
     new_code,
     normalised_code,
 )
-from activities.services.checkins import readable_seat
+from activities.services.checkins import SEAT, SEAT_DETAILS, readable_seat
 from activities.services.seats import REGISTERED
+from activities.services.seats import _participant as participant
 
 
 class CertificateNotFound(NotFound):
@@ -95,12 +90,9 @@ async def issue_certificate(
             continue
         found = (inserted.code, inserted.issued_at)
         events: list[IntegrationEvent] = [
-            CertificateIssued(
-                training_id=seat["training_id"],
-                session_id=seat["session_id"],
-                registration_id=seat["id"],
-                person_id=seat["person_id"],
-                kabkota_code=seat["kabkota_code"],
+            participant(
+                CertificateIssued,
+                seat,
                 certificate_code=inserted.code,
                 issued_at=inserted.issued_at,
             )
@@ -131,21 +123,10 @@ async def check_certificate(session: AsyncSession, typed_code: str) -> dict[str,
     row = (
         (
             await session.execute(
-                select(
-                    certificates.c.code,
-                    certificates.c.issued_at,
-                    replica_people.c.full_name,
-                    trainings.c.title,
-                    trainings.c.organiser,
-                    training_sessions.c.starts_at,
-                    training_sessions.c.timezone,
-                    training_sessions.c.venue,
-                    training_sessions.c.kabkota_code,
+                select(certificates.c.code, certificates.c.issued_at, *SEAT_DETAILS)
+                .select_from(
+                    certificates.join(SEAT, registrations.c.id == certificates.c.registration_id)
                 )
-                .join(registrations, registrations.c.id == certificates.c.registration_id)
-                .join(training_sessions, training_sessions.c.id == registrations.c.session_id)
-                .join(trainings, trainings.c.id == registrations.c.training_id)
-                .outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
                 .where(certificates.c.code == code)
             )
         )
@@ -158,11 +139,11 @@ async def check_certificate(session: AsyncSession, typed_code: str) -> dict[str,
         "code": row["code"],
         "genuine": True,
         "name": masked_name(row["full_name"]) if row["full_name"] else None,
-        "training": row["title"],
+        "training": row["training_title"],
         "organiser": row["organiser"],
         "session_date": local_time(row["starts_at"], row["timezone"]).date().isoformat(),
         "session_date_text": indonesian_date(row["starts_at"], row["timezone"]),
-        "place": f"{row['venue']}, {region_name(row['kabkota_code'])}",
+        "place": f"{row['venue']}, {region_name(row['session_kabkota'])}",
         "timezone": row["timezone"],
         "issued_at": row["issued_at"],
     }

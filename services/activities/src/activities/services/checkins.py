@@ -34,6 +34,7 @@ from activities.checkin_schemas import BatchIn, CheckinIn
 from activities.db.tables import registrations, replica_people, training_sessions, trainings
 from activities.domain.tickets import SignedTicket, TicketInvalid, read_ticket
 from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED, SessionClosed
+from activities.services.seats import _participant as participant
 from activities.services.signing_keys import keyring, verified
 
 if TYPE_CHECKING:
@@ -277,16 +278,7 @@ async def apply_scans(
             continue
         row["earliest"] = scans[index].scanned_at
         if row["moved"]:
-            events.append(
-                ParticipantCheckedIn(
-                    training_id=row["training_id"],
-                    session_id=row["session_id"],
-                    registration_id=row["id"],
-                    person_id=row["person_id"],
-                    kabkota_code=row["kabkota_code"],
-                    checked_in_at=row["earliest"],
-                )
-            )
+            events.append(participant(ParticipantCheckedIn, row, checked_in_at=row["earliest"]))
     return [
         _outcome(
             scan,
@@ -382,30 +374,36 @@ def _known(read: SignedTicket, error: DomainError) -> UUID | None:
     return None if isinstance(error, TicketInvalid) else read.ticket.registration_id
 
 
+# A registration with what is shown of it: its session, its training, its person's name.
+SEAT = (
+    registrations.join(training_sessions, training_sessions.c.id == registrations.c.session_id)
+    .join(trainings, trainings.c.id == registrations.c.training_id)
+    .outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
+)
+SEAT_DETAILS = (
+    training_sessions.c.code.label("session_code"),
+    training_sessions.c.kabkota_code.label("session_kabkota"),
+    training_sessions.c.venue,
+    training_sessions.c.starts_at,
+    training_sessions.c.timezone,
+    trainings.c.title.label("training_title"),
+    trainings.c.organiser,
+    replica_people.c.full_name,
+)
+
+
 async def readable_seat(
     session: AsyncSession, principal: Principal, registration_id: UUID
 ) -> dict[str, Any]:
-    """A registration with its session, training and person's name, for staff whose region
-    covers the session and for the person themself; to anyone else it does not exist.
+    """A registration with its details, for staff whose region covers its session and for
+    the person themself; to anyone else it does not exist.
 
     A local rule until `activities.domain.trainings` holds the trainings' access rules."""
     row = (
         (
             await session.execute(
-                select(
-                    registrations,
-                    training_sessions.c.code.label("session_code"),
-                    training_sessions.c.kabkota_code.label("session_kabkota"),
-                    training_sessions.c.venue,
-                    training_sessions.c.starts_at,
-                    training_sessions.c.timezone,
-                    trainings.c.title.label("training_title"),
-                    trainings.c.organiser,
-                    replica_people.c.full_name,
-                )
-                .join(training_sessions, training_sessions.c.id == registrations.c.session_id)
-                .join(trainings, trainings.c.id == registrations.c.training_id)
-                .outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
+                select(registrations, *SEAT_DETAILS)
+                .select_from(SEAT)
                 .where(registrations.c.id == registration_id)
             )
         )
