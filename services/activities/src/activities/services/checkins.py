@@ -142,10 +142,9 @@ async def session_for_checkin(
     row = (
         (
             await session.execute(
-                select(training_sessions, trainings.c.title.label("training_title"))
-                .join(trainings, trainings.c.id == training_sessions.c.training_id)
+                select(training_sessions)
                 .where(training_sessions.c.id == session_id)
-                .with_for_update(key_share=True, of=training_sessions)
+                .with_for_update(read=True, key_share=True)
             )
         )
         .mappings()
