@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from kombel_runtime.platform import service_definitions
 from kombel_runtime.testing.edge_service import EdgeFactory
 from kombel_runtime.testing.harness import RunningPlatform
 
@@ -35,10 +36,16 @@ async def test_every_operation_documents_401_and_422_with_the_error_body(
     assert document["components"]["schemas"]["ErrorBody"]["required"] == ["error"]
     found = operations(document)
     assert found
+    public = {
+        f"/{service}{path}"
+        for definition in service_definitions()
+        if definition.name == service
+        for path in definition.public_paths
+    }
     for method, path, operation in found:
         where = f"{method.upper()} {path}"
         assert error_schema(operation, "422") == ERROR_SCHEMA, where
-        if path.endswith(HEALTH):
+        if path.endswith(HEALTH) or path in public:
             assert "401" not in operation["responses"], where
             continue
         assert error_schema(operation, "401") == ERROR_SCHEMA, where

@@ -1,6 +1,7 @@
 """The activities service: community activities, attendance and trainings (bimtek)."""
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from kombel_events.topics import (
@@ -13,16 +14,18 @@ from kombel_runtime.imports.settings import ImportSettings, upload_bytes
 from kombel_runtime.imports.worker import import_worker
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 from kombel_runtime.settings import ServiceSettings
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from activities.api.activities import router as activities_router
 from activities.api.checkins import router as checkins_router
 from activities.api.imports import router as imports_router
 from activities.api.trainings import router as trainings_router
 from activities.consumers import membership_subscriptions
+from activities.identity_key import use_identity_key
 from activities.imports.importer import IMPORTER
 from activities.replicas import REPLICAS
 from activities.saga import person_reply_subscriptions
+from activities.services.signing_keys import seed_of
 
 
 class ActivitiesSettings(ImportSettings):
@@ -38,6 +41,20 @@ class ActivitiesSettings(ImportSettings):
     )
     # The most scans one offline batch may carry.
     checkin_batch_max: int = Field(default=5000, ge=1, le=50_000)
+    # JSON bodies: a full offline batch of 5,000 scans is about 1.2 MB.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+    @field_validator("checkin_signing_key")
+    @classmethod
+    def _a_seed(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            seed_of(value.get_secret_value())  # a key that is not a seed stops the start
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Every path that digests identities (consumers, imports, replays) makes these
+        # settings first; the key is theirs.
+        use_identity_key(self.identity_digest_key)
 
 
 def _evidence_bytes(settings: ServiceSettings) -> int:

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.db.tables import registrations
 from activities.imports.registrations import REQUESTED
 from activities.services.seats import CANCELLED, REGISTERED, cancel
-from activities.services.seats import _participant as participant
+from activities.services.seats import participant_event as participant
 
 SOURCE = "/kombel/activities"
 HELD_ALREADY = "Sudah terdaftar di pelatihan ini dengan pendaftaran lain"

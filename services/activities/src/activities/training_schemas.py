@@ -175,6 +175,13 @@ class RegistrationOut(BaseModel):
     updated_at: datetime
 
 
+class RegistrationDetail(RegistrationOut):
+    ticket: str | None = Field(
+        description="Tiket bertanda tangan untuk kode QR (tanpa tiket bila dibatalkan); "
+        "diverifikasi luring dengan kunci dari GET /activities/checkin/keys"
+    )
+
+
 class RegistrationItem(BaseModel):
     id: UUID
     person_id: UUID | None

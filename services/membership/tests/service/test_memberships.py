@@ -8,7 +8,7 @@ import pytest
 from kombel_events.membership import CommunityKind, MemberRole
 from kombel_runtime.errors import Conflict, Invalid, NotFound
 from kombel_runtime.messaging_tables import outbox
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota
 from membership.db.tables import audit_log
 from membership.domain.invitations import AnswerInvitation, Invite
 from membership.domain.memberships import AddMember, ChangeRole, RemoveMember
@@ -41,8 +41,7 @@ async def roles(session: AsyncSession, community_id: UUID) -> dict[UUID, str]:
 async def test_staff_add_their_people_and_others_join_by_accepting_an_invitation(
     session: AsyncSession,
 ) -> None:
-    _, (here, *_) = fresh_province()
-    _, (far, *_) = fresh_province()
+    here, far = fresh_kabkota(), fresh_kabkota()
     group = await community(session, here, kind=CommunityKind.DARING)
     insider = await person(session, await school(session, here))
     outsider = await person(session, await school(session, far))
@@ -103,7 +102,7 @@ async def test_staff_add_their_people_and_others_join_by_accepting_an_invitation
 async def test_a_community_keeps_its_last_penggerak_through_role_changes(
     session: AsyncSession,
 ) -> None:
-    _, (here, *_) = fresh_province()
+    here = fresh_kabkota()
     npsn = await school(session, here)
     group = await community(session, here)
     lead, other = await person(session, npsn), await person(session, npsn)

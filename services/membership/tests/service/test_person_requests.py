@@ -16,7 +16,7 @@ from kombel_events.person_requests import (
 from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import eventually
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, province_of
 from membership.db.tables import audit_log
 from membership.db.tables import people as people_table
 from membership.services.person_requests import Reply, answer_person_requests
@@ -75,7 +75,7 @@ async def outbox_types(session: AsyncSession, key: Any) -> list[str]:
 async def test_an_unknown_person_is_registered_and_accepted_with_events_and_an_audit_entry(
     session: AsyncSession,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     request = requested(district(kabkota), npsn, email="Rina.Baru@Contoh.sch.id")
 
@@ -116,7 +116,7 @@ async def test_an_unknown_person_is_registered_and_accepted_with_events_and_an_a
 async def test_a_known_person_is_found_by_each_identity_and_left_as_it_is(
     session: AsyncSession, field: str
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     held = await person(
         session, npsn, email=f"guru{digits(8)}@contoh.sch.id", phone="0812" + digits(8)
@@ -156,7 +156,7 @@ async def refusal(session: AsyncSession, request: PersonRequested) -> PersonRequ
 
 
 async def test_an_unknown_school_is_refused(session: AsyncSession) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     request = requested(district(kabkota), digits(8))
     refused = await refusal(session, request)
     assert refused.code == "school_unknown"
@@ -165,7 +165,7 @@ async def test_an_unknown_school_is_refused(session: AsyncSession) -> None:
 
 
 async def test_a_school_outside_the_requesters_scope_is_refused(session: AsyncSession) -> None:
-    _, (here, there, *_) = fresh_province()
+    here, there = fresh_kabkotas(2)
     npsn = await school(session, there)
     request = requested(district(here), npsn)
     refused = await refusal(session, request)
@@ -176,7 +176,7 @@ async def test_a_school_outside_the_requesters_scope_is_refused(session: AsyncSe
 async def test_a_person_of_another_region_is_refused_without_saying_who(
     session: AsyncSession,
 ) -> None:
-    _, (here, there, *_) = fresh_province()
+    here, there = fresh_kabkotas(2)
     school_here, school_there = await school(session, here), await school(session, there)
     held = await person(session, school_there)
     request = requested(district(here), school_here, nuptk=held["nuptk"])
@@ -192,7 +192,8 @@ async def test_a_person_of_another_region_is_refused_without_saying_who(
 async def test_a_person_of_another_kabkota_is_not_moved_by_a_roster(
     session: AsyncSession,
 ) -> None:
-    code, (here, there, *_) = fresh_province()
+    here, there = fresh_kabkotas(2)
+    code = province_of(here)
     school_here, school_there = await school(session, here), await school(session, there)
     held = await person(session, school_there)
     refused = await refusal(session, requested(province(code), school_here, nuptk=held["nuptk"]))
@@ -203,7 +204,7 @@ async def test_a_person_of_another_kabkota_is_not_moved_by_a_roster(
 async def test_identities_of_two_people_or_a_nip_of_another_are_refused(
     session: AsyncSession,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     one = await person(session, npsn)
     other = await person(session, npsn, email=f"guru{digits(8)}@contoh.sch.id", nip=digits(18))
@@ -219,7 +220,7 @@ async def test_identities_of_two_people_or_a_nip_of_another_are_refused(
 async def test_invalid_fields_are_refused_naming_the_column_not_the_value(
     session: AsyncSession,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     bad = await refusal(session, requested(district(kabkota), npsn, nuptk="12345-678"))
     assert (bad.code, bad.reason) == ("invalid", "NUPTK: NUPTK harus 16 angka")
@@ -231,7 +232,8 @@ async def test_invalid_fields_are_refused_naming_the_column_not_the_value(
 async def test_requests_for_the_same_new_person_register_them_once(
     session: AsyncSession,
 ) -> None:
-    code, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
+    code = province_of(kabkota)
     npsn = await school(session, kabkota)
     first = requested(district(kabkota), npsn, phone="0812" + digits(8))
     # Another training's roster, by other staff, knows the same person by their phone.
@@ -253,7 +255,7 @@ async def test_requests_for_the_same_new_person_register_them_once(
 
 
 async def test_a_batch_answers_each_request_on_its_own_merits(session: AsyncSession) -> None:
-    _, (kabkota, other, *_) = fresh_province()
+    kabkota, other = fresh_kabkotas(2)
     npsn = await school(session, kabkota)
     batch = [
         requested(district(kabkota), npsn),
@@ -274,7 +276,7 @@ async def test_a_batch_answers_each_request_on_its_own_merits(session: AsyncSess
 async def test_a_person_registered_meanwhile_fails_the_insert_and_is_found_on_retry(
     service_sessions: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     first = requested(district(kabkota), npsn)
     second = requested(district(kabkota), npsn, nuptk=first.nuptk)

@@ -3,7 +3,7 @@ verify tickets, and certificates with their public verification."""
 
 import base64
 from collections import Counter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -66,7 +66,17 @@ async def checkin_keys(session: DbSession, runtime: Runtime, response: Response)
     )
 
 
-@router.post("/checkins", response_model=CheckinOut, summary="Catat kehadiran dari satu tiket")
+_NO_SESSION: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Sesi tidak ada atau bukan sesi wilayah Anda"}
+}
+
+
+@router.post(
+    "/checkins",
+    response_model=CheckinOut,
+    summary="Catat kehadiran dari satu tiket",
+    responses=_NO_SESSION,
+)
 async def check_in(
     body: CheckinIn, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
 ) -> CheckinOut:
@@ -88,6 +98,7 @@ async def check_in(
     response_model=BatchOut,
     response_model_exclude_none=True,
     summary="Catat kehadiran dari pindaian luring (paling awal yang berlaku)",
+    responses=_NO_SESSION,
 )
 async def check_in_batch(
     body: BatchIn, principal: CurrentPrincipal, session: DbSession, runtime: Runtime

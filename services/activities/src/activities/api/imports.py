@@ -27,6 +27,7 @@ def _upload_route(kind: str, summary: str, description: str) -> None:
         summary=summary,
         description=description,
         name=f"upload_{kind}",
+        responses={404: {"description": "Tujuannya tidak ada atau di luar wilayah Anda"}},
     )
     async def upload(
         target: Annotated[UUID, Query(alias=target_name)],

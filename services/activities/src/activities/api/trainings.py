@@ -17,8 +17,10 @@ from activities.domain import trainings as rules
 from activities.domain.activities import PlacedTime
 from activities.services import registrations as enrolment
 from activities.services import trainings as use
+from activities.services.signing_keys import ticket_of
 from activities.training_schemas import (
     Cancellation,
+    RegistrationDetail,
     RegistrationIn,
     RegistrationItem,
     RegistrationOut,
@@ -299,15 +301,16 @@ async def list_registrations(
 
 @router.get(
     "/registrations/{registration_id}",
-    response_model=RegistrationOut,
-    summary="Satu pendaftaran, dengan posisinya kini di daftar tunggu",
+    response_model=RegistrationDetail,
+    summary="Satu pendaftaran, dengan posisinya kini di daftar tunggu dan tiketnya",
 )
 async def get_registration(
-    registration_id: UUID, principal: CurrentPrincipal, session: DbSession
-) -> RegistrationOut:
+    registration_id: UUID, principal: CurrentPrincipal, session: DbSession, runtime: Runtime
+) -> RegistrationDetail:
     async with session.begin():
         row = await enrolment.readable_registration(session, principal, registration_id)
-    return registration_out(row)
+    ticket = await ticket_of(session, runtime.settings, row)
+    return RegistrationDetail.model_validate(row | {"ticket": ticket})
 
 
 @router.post(

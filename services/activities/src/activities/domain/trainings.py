@@ -131,6 +131,20 @@ def sees_registrations_of(
     return principal.person_id is not None and principal.person_id == person_id
 
 
+def works_at(principal: Principal, kabkota_code: str) -> bool:
+    """Staff who run a session in this kabupaten/kota: check people in, see its seats. The
+    province's staff (a session's place lies in its training's province), the district's, and
+    a national admin; the same people `may_register` there."""
+    return principal.covers_region(kabkota_code)
+
+
+def sees_registration(principal: Principal, kabkota_code: str, person_id: Any) -> bool:
+    """One registration at a session in this kabupaten/kota: its staff, and the person."""
+    if works_at(principal, kabkota_code):
+        return True
+    return principal.person_id is not None and principal.person_id == person_id
+
+
 def may_register(principal: Principal, found: Reach | None, kabkota_code: str) -> bool:
     """Staff register others at a session they reach: organisers at any, district staff at
     those of their kabupaten/kota."""

@@ -9,7 +9,7 @@ The rule is the scanners' (`activities.services.checkins`): the earliest time wi
 session's `checked_in` counts a participant once, on their first check-in, under the session's
 row lock, and `ParticipantCheckedIn` is published whenever the time a participant holds
 changes. A row without a time is checked in at the session's start, and never moves an
-earlier check-in. The statement lives here until the scanners' `check_in_many` is merged.
+earlier check-in.
 """
 
 import re
@@ -20,7 +20,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from kombel_events.regions import TimeZone
-from kombel_events.trainings import ParticipantCheckedIn
 from kombel_runtime.contacts import normalise_email, normalise_nuptk, normalise_phone
 from kombel_runtime.imports import person_columns as columns
 from kombel_runtime.imports.job import Chunk, Job, Row, Step
@@ -28,17 +27,15 @@ from kombel_runtime.imports.kinds import Column, KindSpec
 from kombel_runtime.person_rows import Optional
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
-from sqlalchemy import DateTime, bindparam, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import registrations, replica_people
 from activities.identity_key import digests_of
 from activities.imports.attendance import name_key
 from activities.imports.organisers import checkin_session, target_of
-from activities.services.seats import CANCELLED, REGISTERED, lock_sessions
-from activities.services.seats import _participant as participant
+from activities.services.checkins import OK, check_in_many
+from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED
 
 KIND = "checkins"
 # A time far from the session is a typing mistake, and would hold as the earliest for good.
@@ -115,23 +112,6 @@ _PARTICIPANTS = select(
     replica_people.c.identity_digests.label("person_digests"),
     replica_people.c.full_name,
 ).outerjoin(replica_people, replica_people.c.id == registrations.c.person_id)
-
-_CHECK_IN = text(
-    """
-    UPDATE registrations r
-    SET checked_in_at = v.at, checkin_device = :device, updated_at = now()
-    FROM unnest(:ids, :ats) AS v(id, at)
-    WHERE r.id = v.id
-    RETURNING r.id, r.training_id, r.session_id, r.person_id, r.kabkota_code, r.checked_in_at
-    """
-).bindparams(
-    bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))),
-    bindparam("ats", type_=ARRAY(DateTime(timezone=True))),
-)
-_COUNT_FIRSTS = text(
-    "UPDATE training_sessions SET checked_in = checked_in + :firsts, updated_at = now() "
-    "WHERE id = :session_id"
-)
 
 
 @dataclass
@@ -233,51 +213,43 @@ def _count(chunk: Chunk, row: Row, outcome: str) -> None:
         chunk.counters.created += 1
 
 
+_GONE = "Tidak lagi terdaftar di sesi ini"
+
+
+def _refusal_of(code: str) -> str:
+    """A scanner's refusal (`activities.services.checkins`), as a row's error."""
+    if code == "registration_cancelled":
+        return _refusal(CANCELLED) or _GONE
+    if code == "registration_waitlisted":
+        return _refusal(WAITLISTED) or _GONE
+    return _GONE
+
+
 def _check_in(job: Job, place: dict[str, Any], planned: list[Planned]) -> Step:
+    """The planned rows checked in as the scanners check in a batch (`check_in_many`); a
+    row whose outcome a scanner or a cancellation changed in between is counted anew."""
+
     async def check_in(session: AsyncSession, chunk: Chunk) -> None:
-        await lock_sessions(session, [place["id"]])
-        current = {
-            r["id"]: r
-            for r in (
-                await session.execute(
-                    select(
-                        registrations.c.id, registrations.c.status, registrations.c.checked_in_at
-                    )
-                    .where(registrations.c.id.in_([p.registration_id for p in planned]))
-                    .with_for_update()
-                )
-            ).mappings()
-        }
-        changes: dict[UUID, datetime] = {}
-        firsts = 0
-        for item in planned:
-            now = current[item.registration_id]
-            refusal = _refusal(now["status"])
-            outcome = "rejected" if refusal else _outcome(now["checked_in_at"], item.at)
-            if outcome != item.outcome:  # a scanner or a cancellation came between
-                setattr(chunk.counters, item.outcome, getattr(chunk.counters, item.outcome) - 1)
-                item.row.outcome = item.row.note = None
-                if refusal:
-                    item.row.error = refusal
-                elif outcome == "duplicate":
-                    chunk.duplicate(item.row, ALREADY_CHECKED_IN)
-                else:
-                    _count(chunk, item.row, outcome)
-            if outcome in ("created", "updated"):
-                firsts += outcome == "created"
-                changes[item.registration_id] = item.at or place["starts_at"]
-        if not changes:
-            return
-        checked = await session.execute(
-            _CHECK_IN,
-            {"ids": list(changes), "ats": list(changes.values()), "device": f"import:{job.id}"},
-        )
-        chunk.events.extend(
-            participant(ParticipantCheckedIn, r, checked_in_at=r["checked_in_at"])
-            for r in checked.mappings()
-        )
-        if firsts:
-            await session.execute(_COUNT_FIRSTS, {"firsts": firsts, "session_id": place["id"]})
+        device = f"import:{job.id}"
+        scans = [(p.registration_id, p.at or place["starts_at"], device) for p in planned]
+        outcomes = await check_in_many(session, place["id"], scans, chunk.events)
+        for item, (_, at, _), outcome in zip(planned, scans, outcomes, strict=True):
+            if outcome.code:
+                outcome_now = "rejected"
+            elif outcome.result == OK:
+                outcome_now = "created"
+            else:
+                outcome_now = "updated" if outcome.checked_in_at == at else "duplicate"
+            if outcome_now == item.outcome:
+                continue
+            setattr(chunk.counters, item.outcome, getattr(chunk.counters, item.outcome) - 1)
+            item.row.outcome = item.row.note = None
+            if outcome.code:
+                item.row.error = _refusal_of(outcome.code)
+            elif outcome_now == "duplicate":
+                chunk.duplicate(item.row, ALREADY_CHECKED_IN)
+            else:
+                _count(chunk, item.row, outcome_now)
 
     return check_in
 

@@ -3,8 +3,6 @@
 Province staff organise the trainings of their province and a national admin every training;
 district staff may upload for the sessions in their kabupaten/kota (a roster's rows placed
 elsewhere are refused, row by row). To anyone else the training does not exist.
-
-A local check until `activities.domain.trainings` (built beside this) holds the shared rule.
 """
 
 from collections.abc import Awaitable, Callable
@@ -12,13 +10,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import Conflict, DomainError, NotFound
+from kombel_runtime.auth import Principal
+from kombel_runtime.errors import DomainError
 from kombel_runtime.imports.job import ImportFailed, Job
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import training_sessions, trainings
+from activities.domain import trainings as rules
 
 T = TypeVar("T")
 
@@ -51,10 +50,6 @@ class Roster:
         return self.kabkota is None or place["kabkota_code"] == self.kabkota
 
 
-def _training_not_found() -> NotFound:
-    return NotFound("not_found", "Pelatihan tidak ditemukan atau di luar wilayah kewenangan Anda.")
-
-
 async def roster_of(session: AsyncSession, principal: Principal, training_id: UUID) -> Roster:
     """The training, if the caller may upload its roster; else not found (or cancelled)."""
     training = (
@@ -63,7 +58,7 @@ async def roster_of(session: AsyncSession, principal: Principal, training_id: UU
         .first()
     )
     if training is None:
-        raise _training_not_found()
+        raise rules.training_not_found()
     sessions = [
         dict(row)
         for row in (
@@ -74,27 +69,22 @@ async def roster_of(session: AsyncSession, principal: Principal, training_id: UU
             )
         ).mappings()
     ]
-    if principal.has_any(Role.NATIONAL_ADMIN) or (
-        principal.has_any(Role.PROVINCE_STAFF) and principal.province == training["province_code"]
-    ):
-        kabkota = None
-    elif (
-        principal.has_any(Role.DISTRICT_STAFF)
-        and principal.kabkota
-        and any(s["kabkota_code"] == principal.kabkota for s in sessions)
-    ):
-        kabkota = principal.kabkota
-    else:
-        raise _training_not_found()
-    if training["status"] != "scheduled":
-        raise Conflict("training_cancelled", "Pelatihan ini sudah dibatalkan.")
+    found = rules.reach(
+        principal,
+        training["province_code"],
+        {s["kabkota_code"] for s in sessions},
+        participant=False,
+    )
+    reach = rules.require_reader(found)
+    rules.check_open(dict(training))
+    kabkota = None if reach is rules.Reach.ORGANISER else principal.kabkota
     return Roster(dict(training), sessions, kabkota)
 
 
 async def checkin_session(
     session: AsyncSession, principal: Principal, session_id: UUID
 ) -> dict[str, Any]:
-    """The session, if the caller is staff of its place (or a national admin)."""
+    """The session, if the caller checks people in there (`rules.works_at`)."""
     row = (
         (
             await session.execute(
@@ -104,8 +94,7 @@ async def checkin_session(
         .mappings()
         .first()
     )
-    if row is None or not principal.covers_region(row["kabkota_code"]):
-        raise NotFound("not_found", "Sesi tidak ditemukan atau di luar wilayah kewenangan Anda.")
-    if row["status"] != "scheduled":
-        raise Conflict("session_cancelled", "Sesi ini sudah dibatalkan.")
+    if row is None or not rules.works_at(principal, row["kabkota_code"]):
+        raise rules.session_not_found()
+    rules.check_session_open(dict(row))
     return dict(row)

@@ -30,7 +30,7 @@ from activities.domain.certificates import (
 )
 from activities.services.checkins import SEAT, SEAT_DETAILS, readable_seat
 from activities.services.seats import REGISTERED
-from activities.services.seats import _participant as participant
+from activities.services.seats import participant_event as participant
 
 
 class CertificateNotFound(NotFound):

@@ -23,7 +23,7 @@ from kombel_events import IntegrationEvent
 from kombel_events.regions import TimeZone
 from kombel_events.trainings import ParticipantCheckedIn
 from kombel_runtime.auth import Principal, Role
-from kombel_runtime.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from kombel_runtime.errors import Conflict, DomainError, Forbidden, Invalid
 from kombel_runtime.outbox import record_events
 from sqlalchemy import Text, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
@@ -32,9 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.checkin_schemas import BatchIn, CheckinIn
 from activities.db.tables import registrations, replica_people, training_sessions, trainings
+from activities.domain import trainings as rules
 from activities.domain.tickets import SignedTicket, TicketInvalid, read_ticket
 from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED, SessionClosed
-from activities.services.seats import _participant as participant
+from activities.services.seats import participant_event as participant
 from activities.services.signing_keys import keyring, verified
 
 if TYPE_CHECKING:
@@ -150,8 +151,10 @@ async def session_for_checkin(
         .mappings()
         .one_or_none()
     )
-    if row is None or (principal is not None and not principal.covers_region(row["kabkota_code"])):
-        raise NotFound("session_not_found", "Sesi pelatihan tidak ditemukan.")
+    if row is None or (
+        principal is not None and not rules.works_at(principal, row["kabkota_code"])
+    ):
+        raise rules.session_not_found()
     if row["status"] != "scheduled":
         raise SessionClosed
     return dict(row)
@@ -394,10 +397,8 @@ SEAT_DETAILS = (
 async def readable_seat(
     session: AsyncSession, principal: Principal, registration_id: UUID
 ) -> dict[str, Any]:
-    """A registration with its details, for staff whose region covers its session and for
-    the person themself; to anyone else it does not exist.
-
-    A local rule until `activities.domain.trainings` holds the trainings' access rules."""
+    """A registration with its details, for the staff of its session and the person
+    themself; to anyone else it does not exist."""
     row = (
         (
             await session.execute(
@@ -409,9 +410,8 @@ async def readable_seat(
         .mappings()
         .one_or_none()
     )
-    if row is None or not (
-        principal.covers_region(row["session_kabkota"])
-        or (principal.person_id is not None and principal.person_id == row["person_id"])
+    if row is None or not rules.sees_registration(
+        principal, row["session_kabkota"], row["person_id"]
     ):
-        raise NotFound("registration_not_found", "Pendaftaran tidak ditemukan.")
+        raise rules.registration_not_found()
     return dict(row)

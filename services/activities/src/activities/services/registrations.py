@@ -156,10 +156,7 @@ async def readable_registration(
     if found is None:
         raise rules.registration_not_found()
     row = dict(found)
-    _, reach = await reach_of(session, principal, row["training_id"])
-    if reach is None or not rules.sees_registrations_of(
-        principal, reach, row["kabkota_code"], row["person_id"]
-    ):
+    if not rules.sees_registration(principal, row["kabkota_code"], row["person_id"]):
         raise rules.registration_not_found()
     return row | {"waitlist_position": await seats.waitlist_position(session, row)}
 

@@ -77,7 +77,8 @@ async def lock_sessions(session: AsyncSession, ids: Iterable[UUID]) -> dict[UUID
     return {row["id"]: dict(row) for row in rows.mappings()}
 
 
-def _participant(kind: type[Any], registration: Any, **extra: Any) -> Any:
+def participant_event(kind: type[Any], registration: Any, **extra: Any) -> Any:
+    """An event of one participant (`kind`), built from their registration row."""
     return kind(
         training_id=registration["training_id"],
         session_id=registration["session_id"],
@@ -89,7 +90,7 @@ def _participant(kind: type[Any], registration: Any, **extra: Any) -> Any:
 
 
 def _cancelled(registration: Any, previous_status: str, reason: str | None) -> Any:
-    return _participant(
+    return participant_event(
         ParticipantCancelled,
         registration,
         previous_status=RegistrationStatus(previous_status),
@@ -144,9 +145,11 @@ async def place(
             Placement(request.id, request.session_id, request.person_id, status, position)
         )
         if status == REGISTERED:
-            events.append(_participant(ParticipantRegistered, record))
+            events.append(participant_event(ParticipantRegistered, record))
         else:
-            events.append(_participant(ParticipantWaitlisted, record, waitlist_position=position))
+            events.append(
+                participant_event(ParticipantWaitlisted, record, waitlist_position=position)
+            )
     if len(records) >= COPY_FROM:
         await copy_records(session, registrations.name, records)
     else:
@@ -203,7 +206,7 @@ async def promote(
     ).mappings()
     count = 0
     for row in sorted(promoted, key=lambda r: r["waitlist_seq"]):
-        events.append(_participant(ParticipantPromoted, row))
+        events.append(participant_event(ParticipantPromoted, row))
         count += 1
     place_of["registered"] += count
     place_of["waitlisted"] -= count

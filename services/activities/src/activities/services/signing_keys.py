@@ -89,20 +89,24 @@ def _kid_of(private: Ed25519PrivateKey) -> str:
     return key_id(private.public_key().public_bytes_raw())
 
 
-def configured_key(settings: "ServiceSettings") -> Ed25519PrivateKey | None:
-    """The configured signing key; a value that is not a 32-byte base64url seed stops the
-    service rather than signing with something else."""
-    secret = getattr(settings, "checkin_signing_key", None)
-    if secret is None:
-        return None
-    value = secret.get_secret_value().strip()
+def seed_of(value: str) -> bytes:
+    """The 32-byte Ed25519 seed that a configured `checkin_signing_key` (base64url) names."""
+    value = value.strip()
     try:
         seed = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         seed = b""
     if len(seed) != 32:
-        raise RuntimeError("checkin_signing_key must be a 32-byte Ed25519 seed in base64url")
-    return Ed25519PrivateKey.from_private_bytes(seed)
+        raise ValueError("checkin_signing_key must be a 32-byte Ed25519 seed in base64url")
+    return seed
+
+
+def configured_key(settings: "ServiceSettings") -> Ed25519PrivateKey | None:
+    """The configured signing key (the settings refuse, at start, one that is not a seed)."""
+    secret = getattr(settings, "checkin_signing_key", None)
+    if secret is None:
+        return None
+    return Ed25519PrivateKey.from_private_bytes(seed_of(secret.get_secret_value()))
 
 
 def new_seed() -> str:

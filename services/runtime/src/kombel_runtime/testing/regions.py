@@ -26,8 +26,20 @@ def fresh_province() -> tuple[str, list[str]]:
 
 def fresh_kabkota() -> str:
     """A kabupaten/kota no other test in this session uses."""
-    if not _kabkota:
+    (code,) = fresh_kabkotas(1)
+    return code
+
+
+def fresh_kabkotas(count: int) -> list[str]:
+    """`count` kabupaten/kota of one province that no other test in this session uses: a
+    whole province is for tests that count per province, and 38 of them go fast."""
+    if len(_kabkota) < count:
+        _kabkota.clear()
         _, codes = fresh_province()
         random.shuffle(codes)
         _kabkota.extend(codes)
-    return _kabkota.pop()
+    return [_kabkota.pop() for _ in range(count)]
+
+
+def province_of(kabkota_code: str) -> str:
+    return kabkota_code.split(".", 1)[0]
