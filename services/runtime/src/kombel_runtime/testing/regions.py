@@ -5,23 +5,40 @@ import random
 
 from kombel_events.regions import RegionKind, regions
 
+# Named by tests that need a place of a given zone (WITA): Kalimantan Selatan, Sulawesi Selatan.
+NAMED_PROVINCES = frozenset({"63", "73"})
+
 _provinces: list[str] = []
 _kabkota: list[str] = []
+_filled: list[bool] = []
 
 
 def _fill() -> None:
-    if _provinces or _kabkota:
+    """Once per session: a test run that needs more places than there are fails loudly."""
+    if _filled:
         return
+    _filled.append(True)
     directory = regions()
-    _provinces.extend(r.code for r in directory.by_code.values() if r.kind is RegionKind.PROVINSI)
-    random.shuffle(_provinces)
+    codes = [
+        r.code
+        for r in directory.by_code.values()
+        if r.kind is RegionKind.PROVINSI and r.code not in NAMED_PROVINCES
+    ]
+    random.shuffle(codes)
+    # Largest first: whole provinces are handed out from the small end, single kabupaten/kota
+    # from the large one, so the kabupaten/kota last as long as the provinces do.
+    _provinces.extend(sorted(codes, key=lambda code: -len(directory.kabkota_of(code))))
+
+
+def _kabkota_of(province: str) -> list[str]:
+    return [r.code for r in regions().kabkota_of(province)]
 
 
 def fresh_province() -> tuple[str, list[str]]:
     """A province no other test in this session uses, with its kabupaten/kota codes."""
     _fill()
     province = _provinces.pop()
-    return province, [r.code for r in regions().kabkota_of(province)]
+    return province, _kabkota_of(province)
 
 
 def fresh_kabkota() -> str:
@@ -35,7 +52,8 @@ def fresh_kabkotas(count: int) -> list[str]:
     whole province is for tests that count per province, and 38 of them go fast."""
     if len(_kabkota) < count:
         _kabkota.clear()
-        _, codes = fresh_province()
+        _fill()
+        codes = _kabkota_of(_provinces.pop(0))
         random.shuffle(codes)
         _kabkota.extend(codes)
     return [_kabkota.pop() for _ in range(count)]
