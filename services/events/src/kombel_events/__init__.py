@@ -6,7 +6,14 @@ this package and never on each other.
 """
 
 # Importing the modules of every publisher registers their event types.
-from kombel_events import activities, membership, person_requests, trainings
+from kombel_events import (
+    activities,
+    imports,
+    membership,
+    notifications,
+    person_requests,
+    trainings,
+)
 from kombel_events.base import IntegrationEvent, event_class, registered_event_types
 from kombel_events.topics import ALL_TOPICS, Topic
 
@@ -16,7 +23,9 @@ __all__ = [
     "Topic",
     "activities",
     "event_class",
+    "imports",
     "membership",
+    "notifications",
     "person_requests",
     "registered_event_types",
     "trainings",

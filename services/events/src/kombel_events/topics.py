@@ -52,6 +52,14 @@ ACTIVITIES_TRAININGS = Topic("kombel.activities.trainings")
 MEMBERSHIP_PERSON_REQUESTS = Topic("kombel.membership.person-requests")
 MEMBERSHIP_PERSON_REPLIES = Topic("kombel.membership.person-replies")
 
+# What became of each message notifications sent (queued, sent, delivered, read, failed),
+# keyed by the message.
+NOTIFICATIONS_DELIVERIES = Topic("kombel.notifications.deliveries")
+
+# A bulk import (people, a roster, an attendance list) finished, for its uploader; keyed by
+# the import.
+IMPORTS = Topic("kombel.imports")
+
 ALL_TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_COMMUNITIES,
     MEMBERSHIP_SCHOOLS,
@@ -60,4 +68,6 @@ ALL_TOPICS: tuple[Topic, ...] = (
     ACTIVITIES_TRAININGS,
     MEMBERSHIP_PERSON_REQUESTS,
     MEMBERSHIP_PERSON_REPLIES,
+    NOTIFICATIONS_DELIVERIES,
+    IMPORTS,
 )

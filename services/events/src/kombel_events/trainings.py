@@ -102,10 +102,19 @@ class _ParticipantEvent(_SessionEvent):
     kabkota_code: KabkotaCode
 
 
+_TICKET = Field(
+    default=None,
+    description="Tiket bertanda tangan (Ed25519) untuk kode QR; diverifikasi luring dengan "
+    "kunci publik dari GET /activities/checkin/keys",
+)
+
+
 class ParticipantRegistered(_ParticipantEvent):
     """A seat in the session."""
 
     event_type: ClassVar[str] = "kombel.activities.participant.registered.v1"
+
+    ticket: str | None = _TICKET
 
 
 class ParticipantWaitlisted(_ParticipantEvent):
@@ -120,6 +129,8 @@ class ParticipantPromoted(_ParticipantEvent):
     """From the waitlist to a seat freed by a cancellation."""
 
     event_type: ClassVar[str] = "kombel.activities.participant.promoted.v1"
+
+    ticket: str | None = _TICKET
 
 
 class ParticipantCancelled(_ParticipantEvent):

@@ -1,14 +1,54 @@
 """The notifications service: confirmations, reminders, digests and the in-app inbox."""
 
+from enum import StrEnum
 from pathlib import Path
 
 from fastapi import FastAPI
+from kombel_events.topics import NOTIFICATIONS_DELIVERIES
 from kombel_runtime.service import ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
+from pydantic import Field, SecretStr
+
+
+class WhatsAppProvider(StrEnum):
+    FONNTE = "fonnte"
+    WABLAS = "wablas"
+    CLOUD = "cloud"  # the WhatsApp Cloud API (Meta)
 
 
 class NotificationsSettings(ServiceSettings):
-    pass
+    """Channels, their pace, and the links in messages. Unset SMTP and gateway URLs in the
+    embedded default start a local mail catcher and gateway recorder (the dev outbox)."""
+
+    # smtp://user:password@host:port (STARTTLS when the server offers it) or smtps://…
+    smtp_url: SecretStr | None = None
+    smtp_from: str = "Kombel <no-reply@kombel.localhost>"
+    whatsapp_url: str | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_provider: WhatsAppProvider = WhatsAppProvider.FONNTE
+    # The Cloud API's sender; Fonnte and Wablas know it from the token.
+    whatsapp_phone_number_id: str | None = None
+    # SMS through the same kind of gateway; unset, WhatsApp falls over to email.
+    sms_url: str | None = None
+    sms_token: SecretStr | None = None
+    # Delivery-status webhooks must carry this secret.
+    webhook_secret: SecretStr = SecretStr("kombel-development-webhook-secret")
+    # Signs one-click unsubscribe links.
+    unsubscribe_secret: SecretStr = SecretStr("kombel-development-unsubscribe-secret")
+    # The providers' pace, shared by every replica (a token bucket in Redis).
+    email_rate_per_minute: int = Field(default=600, ge=1)
+    whatsapp_rate_per_minute: int = Field(default=60, ge=1)
+    sms_rate_per_minute: int = Field(default=60, ge=1)
+    # What one WhatsApp account may send in a day (the planner warns before the day).
+    whatsapp_daily_limit: int = Field(default=1000, ge=1)
+    # Links in messages (certificate, unsubscribe) start here.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Attempts before a message fails for good (dead letter, with the reason).
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    # The embedded default's local mail catcher and gateway recorder (no real sending).
+    dev_outbox: bool = True
+    dev_smtp_port: int = Field(default=0, ge=0, le=65535)  # 0: any free port
+    dev_gateway_port: int = Field(default=0, ge=0, le=65535)
 
 
 definition = ServiceDefinition(
@@ -19,6 +59,7 @@ definition = ServiceDefinition(
     ),
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
+    publishes=[NOTIFICATIONS_DELIVERIES],
 )
 
 
