@@ -25,7 +25,7 @@ from activities.identity_key import use_identity_key
 from activities.imports.importer import IMPORTER
 from activities.replicas import REPLICAS
 from activities.saga import person_reply_subscriptions
-from activities.services.signing_keys import seed_of
+from activities.services.signing_keys import seed_of, use_signing_key
 
 
 class ActivitiesSettings(ImportSettings):
@@ -55,6 +55,7 @@ class ActivitiesSettings(ImportSettings):
         # Every path that digests identities (consumers, imports, replays) makes these
         # settings first; the key is theirs.
         use_identity_key(self.identity_digest_key)
+        use_signing_key(self.checkin_signing_key)
 
 
 def _evidence_bytes(settings: ServiceSettings) -> int:

@@ -36,6 +36,7 @@ from activities.domain.tickets import (
 
 if TYPE_CHECKING:
     from kombel_runtime.settings import ServiceSettings
+    from pydantic import SecretStr
 
 ALGORITHM = "Ed25519"
 # How often an unknown key id may send this process back to the database for new keys.
@@ -101,9 +102,22 @@ def seed_of(value: str) -> bytes:
     return seed
 
 
-def configured_key(settings: "ServiceSettings") -> Ed25519PrivateKey | None:
-    """The configured signing key (the settings refuse, at start, one that is not a seed)."""
-    secret = getattr(settings, "checkin_signing_key", None)
+# The service's configured key, set when its settings are made (`ActivitiesSettings`): seats
+# sign the tickets of their events without being handed the settings.
+_configured: list["SecretStr | None"] = [None]
+
+
+def use_signing_key(secret: "SecretStr | None") -> None:
+    _configured[0] = secret
+
+
+def configured_key(settings: "ServiceSettings | None" = None) -> Ed25519PrivateKey | None:
+    """The configured signing key (the settings refuse, at start, one that is not a seed):
+    these settings', or else the service's."""
+    if settings is not None:
+        secret = getattr(settings, "checkin_signing_key", None)
+    else:
+        secret = _configured[0]
     if secret is None:
         return None
     return Ed25519PrivateKey.from_private_bytes(seed_of(secret.get_secret_value()))
@@ -180,7 +194,7 @@ def _engine_of(session: AsyncSession) -> AsyncEngine:
 
 
 async def keyring(
-    session: AsyncSession, settings: "ServiceSettings", *, reload: bool = False
+    session: AsyncSession, settings: "ServiceSettings | None" = None, *, reload: bool = False
 ) -> Keyring:
     """This process's keyring for the session's database, loaded (or made) on first use.
 
@@ -195,7 +209,9 @@ async def keyring(
     return loaded
 
 
-async def verified(session: AsyncSession, settings: "ServiceSettings", ticket: str) -> Ticket:
+async def verified(
+    session: AsyncSession, settings: "ServiceSettings | None", ticket: str
+) -> Ticket:
     """The ticket, if a key of ours signed it; `TicketInvalid` otherwise."""
     signed = read_ticket(ticket)
     keys = await keyring(session, settings)
