@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from kombel_events.topics import (
     ACTIVITIES_ACTIVITIES,
     ACTIVITIES_TRAININGS,
+    IMPORTS,
     MEMBERSHIP_PERSON_REQUESTS,
 )
 from kombel_runtime.body_limits import UploadRoute
@@ -70,7 +71,12 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[activities_router, trainings_router, checkins_router, imports_router],
     workers=[Worker("imports", import_worker(IMPORTER))],
-    publishes=[ACTIVITIES_ACTIVITIES, ACTIVITIES_TRAININGS, MEMBERSHIP_PERSON_REQUESTS],
+    publishes=[
+        ACTIVITIES_ACTIVITIES,
+        ACTIVITIES_TRAININGS,
+        MEMBERSHIP_PERSON_REQUESTS,
+        IMPORTS,
+    ],
     consumers=[
         ConsumerSpec("activities.membership", membership_subscriptions()),
         ConsumerSpec("activities.person-replies", person_reply_subscriptions()),
