@@ -335,10 +335,11 @@ async def check_in_ticket(
     """One scan at the door; a refusal is raised."""
     if not principal.has_any(*STAFF):
         raise NotStaff
+    # The session first: to staff of another place it does not exist, whatever the ticket.
+    place = await session_for_checkin(session, principal, command.session_id)
     ticket = await verified(session, settings, command.ticket)
     if ticket.session_id != command.session_id:
         raise WrongSession
-    place = await session_for_checkin(session, principal, command.session_id)
     at = placed_scan_time(command.scanned_at, place, datetime.now(UTC))
     events: list[IntegrationEvent] = []
     [outcome] = await apply_scans(
