@@ -12,6 +12,7 @@ import redis.asyncio as redis
 from kombel_events.notifications import Channel
 from kombel_runtime.database import create_engine, session_factory
 from notifications.db.tables import messages
+from notifications.ratelimit import ChannelPace
 from notifications.testing import GatewayRecorder, SmtpCatcher
 from sqlalchemy import update
 
@@ -225,3 +226,10 @@ async def test_a_stopping_dispatcher_gives_back_what_it_has_not_begun(
     assert all(
         row["attempts"] == 0 for row in await rows_of(fresh_sessions, messages.c.status == "queued")
     )
+
+
+async def test_a_token_is_waited_for_only_so_long(redis_client: "redis.Redis") -> None:
+    pace = ChannelPace(redis_client, {Channel.SMS: 1}, namespace=f"test-{secrets.token_hex(4)}")
+    assert await pace.acquire(Channel.SMS, 0.1)
+    assert not await pace.acquire(Channel.SMS, 0.2)  # the next one comes in a minute
+    assert await pace.acquire(Channel.INBOX, 0)  # the inbox has no pace

@@ -21,6 +21,7 @@ dispatcher whose lease was lost cannot overwrite what another did.
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ from uuid import UUID
 
 import redis.asyncio as redis
 from kombel_events.notifications import Channel
-from kombel_runtime.backoff import sleep_unless_stopped
+from kombel_runtime.backoff import backoff_delay, sleep_unless_stopped
 from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -171,8 +172,31 @@ class Dispatcher:
 
         Each channel has its own lane, so email is not held behind WhatsApp's slower pace.
         """
-        lanes = [self._lane(channel, stopping) for channel in Channel]
-        await asyncio.gather(self._reclaiming(stopping), *lanes)
+        async with asyncio.TaskGroup() as lanes:
+            lanes.create_task(self._keep_going("reclaim", self._reclaiming, stopping))
+            for channel in Channel:
+                lane = functools.partial(self._lane, channel)
+                lanes.create_task(self._keep_going(channel.value, lane, stopping))
+
+    async def _keep_going(
+        self,
+        name: str,
+        work: Callable[[asyncio.Event], Awaitable[None]],
+        stopping: asyncio.Event,
+    ) -> None:
+        """A lane that fails (the database gone for a moment) starts again after a pause,
+        without taking the other lanes down."""
+        failures = 0
+        while not stopping.is_set():
+            try:
+                await work(stopping)
+            except Exception as error:
+                failures += 1
+                log.warning(
+                    "dispatch lane failed, restarting",
+                    extra={"lane": name, "error_type": type(error).__name__},
+                )
+                await sleep_unless_stopped(stopping, backoff_delay(failures, 0.5, cap_s=15.0))
 
     async def _lane(self, channel: Channel, stopping: asyncio.Event) -> None:
         while not stopping.is_set():

@@ -33,14 +33,29 @@ from notifications.local_servers import (
 )
 
 
-class SmtpCatcher:
+class _Server:
+    """A server that runs from `async with` to the end of the block."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self._stack.aclose()
+
+
+class SmtpCatcher(_Server):
     """An SMTP server that keeps every accepted email in `mails`."""
 
     def __init__(self, *, login: tuple[str, str] | None = None) -> None:
+        super().__init__()
         self.mails: list[CaughtMail] = []
         self._login = login
         self._replies: dict[str, str] = {}
-        self._stack = contextlib.AsyncExitStack()
         self.port = 0
 
     def refuse(self, address: str, reply: str = "550 5.1.1 Mailbox unavailable") -> None:
@@ -85,29 +100,21 @@ class SmtpCatcher:
         )
         return self
 
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self._stack.aclose()
 
-
-class GatewayRecorder:
+class GatewayRecorder(_Server):
     """A WhatsApp/SMS gateway keeping every message it took in `calls` (with the moment in
     `taken_at`, monotonic seconds); `asked` counts every request, failed ones included. Its
     message ids are unique across recorders, so status webhooks of one test never reach
     another's messages."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[GatewayCall] = []
         self.ids: list[str] = []  # the id given to each call taken
         self.taken_at: list[float] = []
         self.asked = 0
         self._refused: set[str] = set()
         self._failure: FailNow | None = None
-        self._stack = contextlib.AsyncExitStack()
         self.url = ""
 
     def refuse(self, number: str) -> None:
@@ -138,11 +145,3 @@ class GatewayRecorder:
     async def __aenter__(self) -> Self:
         self.url = await self._stack.enter_async_context(http_server(gateway_app(self._decide)))
         return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self._stack.aclose()

@@ -106,48 +106,58 @@ def _common(response: httpx.Response, provider: str) -> None:
         raise Transient(_reason(provider, f"gateway refused the request {status}"))
 
 
-class Fonnte:
-    name = FONNTE
+class _FormGateway:
+    """A gateway taking a form with the token in `Authorization` (Fonnte, Wablas)."""
+
+    name: str
+    path: str
+    number_field: str
+    extra: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, url: str, token: str) -> None:
-        self._url = endpoint(url, "/send")
+        self._url = endpoint(url, self.path)
         self._token = token
 
     def request(self, to: str, text: str) -> tuple[str, dict[str, Any]]:
-        form = {"target": digits(to), "message": text, "countryCode": "0"}
+        form = {self.number_field: digits(to), "message": text, **dict(self.extra)}
         return self._url, {"data": form, "headers": {"Authorization": self._token}}
 
-    def answer(self, response: httpx.Response) -> Accepted:
+    def _body(self, response: httpx.Response) -> dict[str, Any]:
         _common(response, self.name)
         body = _json(response, self.name)
         if not isinstance(body, dict):
             raise Transient(_reason(self.name, "unreadable answer"))
+        return body
+
+    def _refused(self, reason: str, for_good: bool) -> Exception:
+        if for_good or _refuses_number(reason):
+            return Permanent(_reason(self.name, reason))
+        return Transient(_reason(self.name, reason))
+
+
+class Fonnte(_FormGateway):
+    name = FONNTE
+    path = "/send"
+    number_field = "target"
+    extra = (("countryCode", "0"),)  # numbers go out whole: no 0 → 62 rewriting
+
+    def answer(self, response: httpx.Response) -> Accepted:
+        body = self._body(response)
         if body.get("status") is True:
             ids = body.get("id")
             first = ids[0] if isinstance(ids, list) and ids else ids
             return Accepted(self.name, str(first) if first is not None else None)
         reason = str(body.get("reason") or body.get("detail") or "refused")
-        if _refuses_number(reason):
-            raise Permanent(_reason(self.name, reason))
-        raise Transient(_reason(self.name, reason))
+        raise self._refused(reason, for_good=False)
 
 
-class Wablas:
+class Wablas(_FormGateway):
     name = WABLAS
-
-    def __init__(self, url: str, token: str) -> None:
-        self._url = endpoint(url, "/api/send-message")
-        self._token = token
-
-    def request(self, to: str, text: str) -> tuple[str, dict[str, Any]]:
-        form = {"phone": digits(to), "message": text}
-        return self._url, {"data": form, "headers": {"Authorization": self._token}}
+    path = "/api/send-message"
+    number_field = "phone"
 
     def answer(self, response: httpx.Response) -> Accepted:
-        _common(response, self.name)
-        body = _json(response, self.name)
-        if not isinstance(body, dict):
-            raise Transient(_reason(self.name, "unreadable answer"))
+        body = self._body(response)
         if body.get("status") is True:
             data = body.get("data") or {}
             messages = data.get("messages") if isinstance(data, dict) else None
@@ -155,9 +165,7 @@ class Wablas:
             found = first.get("id") if isinstance(first, dict) else None
             return Accepted(self.name, str(found) if found is not None else None)
         reason = str(body.get("message") or "refused")
-        if _refuses_number(reason) or response.status_code in (400, 422):
-            raise Permanent(_reason(self.name, reason))
-        raise Transient(_reason(self.name, reason))
+        raise self._refused(reason, for_good=response.status_code in (400, 422))
 
 
 class Cloud:
