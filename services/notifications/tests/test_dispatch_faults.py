@@ -233,3 +233,29 @@ async def test_a_token_is_waited_for_only_so_long(redis_client: "redis.Redis") -
     assert await pace.acquire(Channel.SMS, 0.1)
     assert not await pace.acquire(Channel.SMS, 0.2)  # the next one comes in a minute
     assert await pace.acquire(Channel.INBOX, 0)  # the inbox has no pace
+
+
+async def test_a_batch_slower_than_its_lease_keeps_its_claim(
+    fresh_sessions: Sessions, redis_client: "redis.Redis", gateway: GatewayRecorder
+) -> None:
+    people = [await a_contact(fresh_sessions) for _ in range(3)]
+    for person in people:
+        await a_message(fresh_sessions, person, Channel.WHATSAPP)
+    # One a second, a lease of 0.6 s: the batch outlives its first lease several times,
+    # while the other dispatcher looks for lapsed leases five times a second.
+    short = dataclasses.replace(FAST, lease_s=0.6, pace_wait_s=5.0, reclaim_every_s=0.2)
+    shared = f"test-{secrets.token_hex(4)}"
+    pace = {Channel.WHATSAPP: 60}
+    async with channel_senders(None, gateway) as one, channel_senders(None, gateway) as other:
+        first, watcher = (
+            dispatcher(fresh_sessions, redis_client, s, policy=short, rates=pace, namespace=shared)
+            for s in (one, other)
+        )
+        holding = asyncio.create_task(first.dispatch_once(channel=Channel.WHATSAPP))
+        await until(lambda: asyncio.sleep(0, len(gateway.calls)), lambda sent: sent >= 1)
+        async with running(watcher):
+            assert await holding == 3
+            rows = await until(lambda: rows_of(fresh_sessions), settled)
+    assert {row["status"] for row in rows} == {"sent"}
+    assert len(gateway.calls) == 3
+    assert set(gateway.taken().values()) == {1}

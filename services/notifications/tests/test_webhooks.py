@@ -163,13 +163,13 @@ async def test_only_the_shared_secret_or_the_clouds_signature_is_heard(
         refused = await platform.client.post(
             "/notifications/webhooks/cloud", content=body, headers=headers
         )
-        assert refused.status_code == 401
+        assert refused.status_code == 403
         assert refused.json()["error"]["code"] == "webhook_secret_invalid"
     forged = "sha256=" + hmac.new(b"tebakan", body, hashlib.sha256).hexdigest()
     refused = await platform.client.post(
         "/notifications/webhooks/cloud", content=body, headers={"X-Hub-Signature-256": forged}
     )
-    assert refused.status_code == 401
+    assert refused.status_code == 403
     assert (await row_of(sessions, message_id))["status"] == "sent"
     signed = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
     answer = await platform.client.post(
@@ -183,7 +183,7 @@ async def test_only_the_shared_secret_or_the_clouds_signature_is_heard(
     other = await platform.client.post(
         "/notifications/webhooks/fonnte", content=body, headers={"X-Hub-Signature-256": signed}
     )
-    assert other.status_code == 401
+    assert other.status_code == 403
 
 
 @pytest.mark.infra
@@ -194,4 +194,4 @@ async def test_the_cloud_apis_subscription_check_is_answered(platform: RunningPl
     wrong = await platform.client.get(
         "/notifications/webhooks/cloud", params={**query, "hub.verify_token": "tebakan"}
     )
-    assert wrong.status_code == 401
+    assert wrong.status_code == 403

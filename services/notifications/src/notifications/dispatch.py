@@ -283,12 +283,15 @@ class Dispatcher:
     async def _renew(self, held: Mapping[UUID, MessageStatus]) -> None:
         while True:
             await asyncio.sleep(self._policy.lease_s / 3)
-            async with self._sessions() as session, session.begin():
-                await session.execute(
-                    update(messages)
-                    .where(messages.c.id.in_(list(held)), messages.c.status == "sending")
-                    .values(claimed_until=func.now() + timedelta(seconds=self._policy.lease_s))
-                )
+            try:
+                async with self._sessions() as session, session.begin():
+                    await session.execute(
+                        update(messages)
+                        .where(messages.c.id.in_(list(held)), messages.c.status == "sending")
+                        .values(claimed_until=func.now() + timedelta(seconds=self._policy.lease_s))
+                    )
+            except Exception as error:  # the next beat tries again; a lost lease is reclaimed
+                log.warning("lease renewal failed", extra={"error_type": type(error).__name__})
 
     async def _give_back(self, held: Mapping[UUID, MessageStatus]) -> None:
         """Claimed messages this dispatcher did not begin return as they were."""

@@ -47,8 +47,10 @@ class StatusProvider(StrEnum):
     CLOUD = "cloud"
 
 
+# 403, not 401: the path is public (no bearer token to ask for), and the platform keeps 401
+# for a missing or invalid token.
 _REFUSED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Rahasia webhook tidak ada atau tidak cocok"}
+    403: {"description": "Rahasia webhook tidak ada atau tidak cocok"}
 }
 
 
@@ -57,9 +59,9 @@ class WebhookReceived(BaseModel):
     applied: int
 
 
-def _unauthenticated() -> ApiError:
+def _wrong_secret() -> ApiError:
     return ApiError(
-        401,
+        403,
         "webhook_secret_invalid",
         "Rahasia webhook tidak cocok. Periksa URL dan rahasia webhook di pengaturan gateway.",
     )
@@ -111,7 +113,7 @@ async def receive_statuses(
     settings = _settings(runtime)
     body = await request.body()
     if not verified(provider, request, secret, body, settings.webhook_secret.get_secret_value()):
-        raise _unauthenticated()
+        raise _wrong_secret()
     payload = _payload(request, body)
     reports = read_status_reports(provider.value, payload, datetime.now(UTC))
     if payload is None:
@@ -142,5 +144,5 @@ async def verify_subscription(
 ) -> PlainTextResponse:
     secret = _settings(runtime).webhook_secret.get_secret_value()
     if provider.value != CLOUD or mode != "subscribe" or not _same(token, secret):
-        raise _unauthenticated()
+        raise _wrong_secret()
     return PlainTextResponse(challenge or "")
