@@ -87,7 +87,8 @@ class MailCatcher:
 def text_of(message: EmailMessage) -> str:
     """The plain-text part of a caught email."""
     part = message.get_body(preferencelist=("plain",))
-    return str(part.get_content()) if part is not None else ""
+    text = str(part.get_content()) if part is not None else ""
+    return text.replace("\r\n", "\n").strip()
 
 
 @contextlib.asynccontextmanager
