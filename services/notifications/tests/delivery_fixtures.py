@@ -125,6 +125,15 @@ async def a_message(
     return message_id
 
 
+async def a_crowd(sessions: Sessions, count: int, *channels: Channel) -> list[uuid.UUID]:
+    """`count` people, each with a message waiting on every one of `channels`."""
+    people = [await a_contact(sessions) for _ in range(count)]
+    for person in people:
+        for channel in channels:
+            await a_message(sessions, person, channel)
+    return people
+
+
 async def phone_of(sessions: Sessions, person_id: uuid.UUID) -> str:
     async with sessions() as session:
         found = await session.scalar(

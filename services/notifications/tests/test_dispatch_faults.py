@@ -20,6 +20,7 @@ from .delivery_fixtures import (
     FAST,
     Sessions,
     a_contact,
+    a_crowd,
     a_message,
     channel_senders,
     dispatcher,
@@ -36,9 +37,7 @@ from .delivery_fixtures import (
 async def test_a_gateway_answering_500_for_a_while_loses_nothing_and_doubles_nothing(
     fresh_sessions: Sessions, redis_client: "redis.Redis", gateway: GatewayRecorder
 ) -> None:
-    people = [await a_contact(fresh_sessions) for _ in range(30)]
-    for person in people:
-        await a_message(fresh_sessions, person, Channel.WHATSAPP)
+    await a_crowd(fresh_sessions, 30, Channel.WHATSAPP)
     patient = dataclasses.replace(FAST, max_attempts=50, retry_cap_s=0.2)
     gateway.fail(500)
     async with (
@@ -137,10 +136,7 @@ async def test_two_dispatchers_on_one_database_never_send_a_message_twice(
     smtp: SmtpCatcher,
     gateway: GatewayRecorder,
 ) -> None:
-    people = [await a_contact(fresh_sessions) for _ in range(60)]
-    for person in people:
-        await a_message(fresh_sessions, person, Channel.WHATSAPP)
-        await a_message(fresh_sessions, person, Channel.EMAIL)
+    await a_crowd(fresh_sessions, 60, Channel.WHATSAPP, Channel.EMAIL)
     # The second dispatcher has its own engine, as another replica would.
     bind = fresh_sessions.kw["bind"]
     engine = create_engine(bind.url.render_as_string(hide_password=False), pool_size=4)
@@ -166,9 +162,7 @@ async def test_two_dispatchers_on_one_database_never_send_a_message_twice(
 async def test_the_channels_pace_spreads_a_burst_across_dispatchers(
     fresh_sessions: Sessions, redis_client: "redis.Redis", gateway: GatewayRecorder
 ) -> None:
-    people = [await a_contact(fresh_sessions) for _ in range(10)]
-    for person in people:
-        await a_message(fresh_sessions, person, Channel.WHATSAPP)
+    await a_crowd(fresh_sessions, 10, Channel.WHATSAPP)
     pace = {Channel.WHATSAPP: 240}  # four a second, a bucket of four
     shared = f"test-{secrets.token_hex(4)}"
     async with channel_senders(None, gateway) as one, channel_senders(None, gateway) as other:
@@ -212,9 +206,7 @@ async def test_a_message_left_sending_by_a_dead_dispatcher_is_sent_by_another(
 async def test_a_stopping_dispatcher_gives_back_what_it_has_not_begun(
     fresh_sessions: Sessions, redis_client: "redis.Redis", gateway: GatewayRecorder
 ) -> None:
-    people = [await a_contact(fresh_sessions) for _ in range(3)]
-    for person in people:
-        await a_message(fresh_sessions, person, Channel.WHATSAPP)
+    await a_crowd(fresh_sessions, 3, Channel.WHATSAPP)
     slow = {Channel.WHATSAPP: 1}  # one a minute: the others wait for their tokens
     waiting = dataclasses.replace(FAST, pace_wait_s=60.0)
     async with channel_senders(None, gateway) as senders:
@@ -238,9 +230,7 @@ async def test_a_token_is_waited_for_only_so_long(redis_client: "redis.Redis") -
 async def test_a_batch_slower_than_its_lease_keeps_its_claim(
     fresh_sessions: Sessions, redis_client: "redis.Redis", gateway: GatewayRecorder
 ) -> None:
-    people = [await a_contact(fresh_sessions) for _ in range(3)]
-    for person in people:
-        await a_message(fresh_sessions, person, Channel.WHATSAPP)
+    await a_crowd(fresh_sessions, 3, Channel.WHATSAPP)
     # One a second, a lease of 0.6 s: the batch outlives its first lease several times,
     # while the other dispatcher looks for lapsed leases five times a second.
     short = dataclasses.replace(FAST, lease_s=0.6, pace_wait_s=5.0, reclaim_every_s=0.2)
