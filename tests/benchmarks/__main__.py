@@ -125,7 +125,9 @@ async def bimtek_section(platform: RunningPlatform, folder: Path) -> str:
             "the time",
             f"offline scans / UPDATE floor: {day.scans.seconds / day.scans_floor.seconds:.1f}x "
             "the time",
-            f"single check-ins p99 / floor p99: {_ratio(day.door.p99_ms, day.door_floor.p99_ms)}",
+            "single check-ins / floor, p99 at the pace: "
+            f"{_ratio(day.door.p99_ms, day.door_floor.p99_ms)}; "
+            f"one at a time: {_ratio(day.door_alone.p99_ms, day.door_alone_floor.p99_ms)}",
             "Activities' API runs under uvicorn in a process of its own, the bare app likewise; "
             "one paced httpx client in a third process drives both over TCP. The platform's "
             "workers (relay, consumers, import jobs) run in the benchmark's process. An offline "

@@ -1,9 +1,9 @@
-"""Single check-ins at the door: `POST /activities/checkins` of seats not yet checked in, at a
-steady pace (open loop, `pacer`), to activities' API served under uvicorn; beside them, the
-same pace against `door_floor`, a bare FastAPI + asyncpg app doing one indexed UPDATE a
-request, served and driven the same way over TCP. Consecutive scans are at different sessions,
-as at 33 doors at once. Both get the same few requests first, untimed: connections opened,
-the service's signing keys loaded.
+"""Single check-ins at the door: `POST /activities/checkins` of seats not yet checked in, to
+activities' API served under uvicorn, first one at a time (what one costs), then at a steady
+pace (open loop: what a queue makes of it); beside them, the same against `door_floor`, a bare
+FastAPI + asyncpg app doing one indexed UPDATE a request, served and driven the same way over
+TCP by `pacer`. Consecutive scans are at different sessions, as at 33 doors at once. Both get
+the same few requests first, untimed: connections opened, the service's signing keys loaded.
 """
 
 import asyncio
@@ -32,13 +32,20 @@ from tests.benchmarks.served import served
 
 PACE = 200  # scans a second
 WARM_UP = 50
+ONE_BY_ONE = 300
 
 # A seat: its registration, its session, its ticket.
 Seat = tuple[UUID, UUID, str]
 
 
 def door_checkins_wanted() -> int:
+    """How many check-ins at the steady pace."""
     return int(os.environ.get("KOMBEL_BENCH_DOOR_CHECKINS", "2000"))
+
+
+def seats_needed(count: int) -> int:
+    """The seats that `count` check-ins at the pace take, with those before them."""
+    return WARM_UP + ONE_BY_ONE + count
 
 
 async def signed(platform: RunningPlatform, seats: Sequence[tuple[UUID, UUID]]) -> list[Seat]:
@@ -53,12 +60,13 @@ async def signed(platform: RunningPlatform, seats: Sequence[tuple[UUID, UUID]]) 
 async def seats_at_the_door(
     platform: RunningPlatform, sessions: Sequence[UUID], count: int
 ) -> list[Seat]:
-    """`count` seats and the warm-up's, taken in turn at the sessions, the way every
-    registration is placed (`seats.place`), for people activities need not know."""
+    """The seats of `count` paced check-ins and of those before them, taken in turn at the
+    sessions, the way every registration is placed (`seats.place`), for people activities
+    need not know."""
     activities = platform.runtime("activities")
     requests = [
         SeatRequest(sessions[n % len(sessions)], uuid.uuid4(), "bench")
-        for n in range(WARM_UP + count)
+        for n in range(seats_needed(count))
     ]
     events: list[IntegrationEvent] = []
     async with activities.sessions() as session, session.begin():
@@ -69,17 +77,37 @@ async def seats_at_the_door(
     return await signed(platform, [(p.id, p.session_id) for p in placed])
 
 
+async def _driven(
+    client: httpx.AsyncClient,
+    path: str,
+    bodies: list[dict[str, Any]],
+    headers: dict[str, str],
+    name: str,
+) -> tuple[Result, Result]:
+    """The bodies POSTed by `pacer`: after the warm-up, `ONE_BY_ONE` of them one at a time,
+    then the rest at `PACE`."""
+    alone = bodies[: WARM_UP + ONE_BY_ONE]
+    times, seconds = await _paced(client, path, alone, headers, None, WARM_UP)
+    one_by_one = Result(f"{name}, one at a time", len(times), seconds, *percentiles(times))
+    times, seconds = await _paced(client, path, bodies[len(alone) :], headers, PACE, 0)
+    return one_by_one, Result(f"{name}, {PACE}/s", len(times), seconds, *percentiles(times))
+
+
 async def _paced(
-    client: httpx.AsyncClient, path: str, bodies: list[dict[str, Any]], headers: dict[str, str]
+    client: httpx.AsyncClient,
+    path: str,
+    bodies: list[dict[str, Any]],
+    headers: dict[str, str],
+    per_second: float | None,
+    warm_up: int,
 ) -> tuple[list[float], float]:
-    """The bodies POSTed at `PACE` by `pacer`, in a process of its own, after the warm-up's."""
     plan = {
         "base_url": str(client.base_url),
         "path": path,
         "headers": headers,
         "bodies": bodies,
-        "per_second": PACE,
-        "warm_up": WARM_UP,
+        "per_second": per_second,
+        "warm_up": warm_up,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -96,17 +124,19 @@ async def _paced(
     return times, json.loads(answer)["seconds"]
 
 
-async def door_checkins(api: httpx.AsyncClient, staff: dict[str, str], seats: list[Seat]) -> Result:
+async def door_checkins(
+    api: httpx.AsyncClient, staff: dict[str, str], seats: list[Seat]
+) -> tuple[Result, Result]:
     bodies: list[dict[str, Any]] = [
         {"ticket": ticket, "session_id": str(place)} for _, place, ticket in seats
     ]
-    times, seconds = await _paced(api, "/activities/checkins", bodies, staff)
-    p50, p99 = percentiles(times)
-    return Result(f"single check-ins, {PACE}/s", len(times), seconds, p50, p99)
+    return await _driven(api, "/activities/checkins", bodies, staff, "single check-ins")
 
 
-async def door_floor(platform: RunningPlatform, folder: Path, seats: list[Seat]) -> Result:
-    """The bare app at the same pace, on a copy of the same registrations."""
+async def door_floor(
+    platform: RunningPlatform, folder: Path, seats: list[Seat]
+) -> tuple[Result, Result]:
+    """The bare app driven the same way, on a copy of the same registrations."""
     dsn = asyncpg_dsn(platform.runtime("activities").settings.database_url)
     connection = await asyncpg.connect(dsn)
     try:
@@ -125,9 +155,7 @@ async def door_floor(platform: RunningPlatform, folder: Path, seats: list[Seat])
             bodies: list[dict[str, Any]] = [
                 {"id": str(registration)} for registration, _, _ in seats
             ]
-            times, seconds = await _paced(bare, "/checkins", bodies, {})
+            return await _driven(bare, "/checkins", bodies, {}, "floor: bare FastAPI + asyncpg")
     finally:
         await connection.execute(f"DROP TABLE IF EXISTS {floor_app.TABLE}")
         await connection.close()
-    p50, p99 = percentiles(times)
-    return Result(f"floor: bare FastAPI + asyncpg UPDATE, {PACE}/s", len(times), seconds, p50, p99)
