@@ -114,6 +114,7 @@ async def imports_section(platform: RunningPlatform) -> str:
 
 
 async def bimtek_section(platform: RunningPlatform, folder: Path) -> str:
+    load_before = os.getloadavg()[0]
     day = await bimtek_day(platform, folder)
     return "\n".join(
         [
@@ -132,7 +133,8 @@ async def bimtek_section(platform: RunningPlatform, folder: Path) -> str:
             "one paced httpx client in a third process drives both over TCP. The platform's "
             "workers (relay, consumers, import jobs) run in the benchmark's process. An offline "
             "batch holds one session's scans, so 4,324 scans are 33 batches, not 9.",
-            f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end.",
+            f"Machine: {os.cpu_count()} cores; load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after (work of others on the machine slows every row).",
         ]
     )
 
