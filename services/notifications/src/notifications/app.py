@@ -5,9 +5,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_events.topics import NOTIFICATIONS_DELIVERIES
-from kombel_runtime.service import ServiceDefinition, standalone_app
+from kombel_runtime.service import ServiceDefinition, Worker, standalone_app
 from kombel_runtime.settings import ServiceSettings
 from pydantic import Field, SecretStr
+
+from notifications.api.plans import router as plans_router
+from notifications.consumers import consumer_specs
+from notifications.followups import followup_worker
+from notifications.planning import catch_up_worker
+from notifications.replicas import REPLICAS
+from notifications.whatsapp_plan import limit_warning_worker
 
 
 class WhatsAppProvider(StrEnum):
@@ -60,6 +67,14 @@ definition = ServiceDefinition(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
     publishes=[NOTIFICATIONS_DELIVERIES],
+    routers=[plans_router],
+    consumers=consumer_specs(),
+    replicas=REPLICAS,
+    workers=[
+        Worker("followups", followup_worker),
+        Worker("catch-up", catch_up_worker),
+        Worker("whatsapp-limit", limit_warning_worker),
+    ],
 )
 
 
