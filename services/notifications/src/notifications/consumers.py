@@ -46,6 +46,7 @@ from kombel_runtime.service import ConsumerSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import planning, rescheduling
+from notifications.db.parameters import one_of
 from notifications.db.tables import registrations
 from notifications.followups import attended_late
 from notifications.replicas import replica_handlers
@@ -75,7 +76,7 @@ def _seats_of(
         by_id = {r.event.registration_id: r.event for r in received}
         return await planning.plan_seats(
             session,
-            registrations.c.id.in_(list(by_id)),
+            one_of(registrations.c.id, by_id),
             rules,
             now,
             (lambda registration_id: context(by_id[registration_id])) if context else None,
@@ -106,7 +107,9 @@ async def _session_moved(
     ids = [r.event.session_id for r in received]
     await rescheduling.move_sessions(session, ids, now)
     # Reminders that could not be planned before (their instant had passed) may fit now.
-    await planning.plan_seats(session, registrations.c.session_id.in_(ids), SESSION_REMINDERS, now)
+    await planning.plan_seats(
+        session, one_of(registrations.c.session_id, ids), SESSION_REMINDERS, now
+    )
 
 
 async def _meeting_logged(

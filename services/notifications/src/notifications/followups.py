@@ -20,6 +20,7 @@ from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notifications.db.parameters import one_of
 from notifications.db.tables import registrations, training_sessions
 from notifications.planning import Planned, plan, seat_messages, seats
 from notifications.rules import SESSION_NO_SHOW, SESSION_THANKS
@@ -78,7 +79,7 @@ async def sweep_ended_sessions(
         planned: list[Planned] = []
         for seat in await seats(
             session,
-            registrations.c.session_id.in_(claimed) & (registrations.c.status == "registered"),
+            one_of(registrations.c.session_id, claimed) & (registrations.c.status == "registered"),
         ):
             if seat.checked_in_at is not None:
                 planned += seat_messages(
@@ -89,7 +90,7 @@ async def sweep_ended_sessions(
         count = await plan(session, planned)
         await session.execute(
             update(training_sessions)
-            .where(training_sessions.c.id.in_(claimed))
+            .where(one_of(training_sessions.c.id, claimed))
             .values(followed_up_at=now)
         )
     log.info("sessions followed up", extra={"sessions": len(claimed), "messages": count})
@@ -139,7 +140,7 @@ async def attended_late(
     )
     if not turned:
         return 0
-    found = await seats(session, registrations.c.id.in_(turned))
+    found = await seats(session, one_of(registrations.c.id, turned))
     return len(turned) + await plan(
         session,
         [

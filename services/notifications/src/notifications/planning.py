@@ -27,6 +27,7 @@ from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import ColumnElement, and_, exists, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.db.parameters import one_of
 from notifications.db.tables import (
     activities,
     communities,
@@ -269,7 +270,7 @@ async def catch_up(
     """Answer the registrations (of these people, or everyone's) that have none yet."""
     where = _unanswered(now)
     if person_ids is not None:
-        where = and_(where, registrations.c.person_id.in_(person_ids))
+        where = and_(where, one_of(registrations.c.person_id, person_ids))
     return await plan_seats(session, where, CATCH_UP_RULES, now)
 
 
@@ -325,7 +326,7 @@ def members_of(
     """The meetings to plan: these activities' (for all their members), or those of these
     (community, person) members."""
     return or_(
-        activities.c.id.in_(activity_ids),
+        one_of(activities.c.id, activity_ids),
         tuple_(community_members.c.community_id, community_members.c.person_id).in_(members),
     )
 

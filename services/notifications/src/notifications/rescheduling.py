@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.db.parameters import one_of
 from notifications.db.tables import activities, contacts, messages, training_sessions
 from notifications.rules import (
     FOLLOW_UPS,
@@ -80,7 +81,9 @@ async def move_sessions(session: AsyncSession, session_ids: Sequence[UUID], now:
             training_sessions.c.starts_at,
             training_sessions.c.ends_at,
             training_sessions.c.timezone,
-        ).where(training_sessions.c.id.in_(session_ids), training_sessions.c.status == "scheduled")
+        ).where(
+            one_of(training_sessions.c.id, session_ids), training_sessions.c.status == "scheduled"
+        )
     )
     rows = [
         change
@@ -99,7 +102,7 @@ async def move_sessions(session: AsyncSession, session_ids: Sequence[UUID], now:
 async def move_meetings(session: AsyncSession, activity_ids: Sequence[UUID], now: datetime) -> int:
     found = await session.execute(
         select(activities.c.id, activities.c.starts_at, activities.c.timezone).where(
-            activities.c.id.in_(activity_ids), ~activities.c.deleted
+            one_of(activities.c.id, activity_ids), ~activities.c.deleted
         )
     )
     rows = [
@@ -144,7 +147,7 @@ async def drop(
     result = await session.execute(
         update(messages)
         .where(
-            _SCOPES[scope].in_(ids),
+            one_of(_SCOPES[scope], ids),
             messages.c.status.in_(PENDING),
             messages.c.rule != REGISTRATION_CANCELLED.name,
         )
@@ -182,7 +185,7 @@ async def drop_meetings_of(
 async def drop_meetings_of_communities(
     session: AsyncSession, community_ids: Sequence[UUID], reason: str
 ) -> int:
-    ids = select(activities.c.id).where(activities.c.community_id.in_(community_ids))
+    ids = select(activities.c.id).where(one_of(activities.c.community_id, community_ids))
     return await drop(session, "activity_id", list((await session.execute(ids)).scalars()), reason)
 
 
@@ -235,7 +238,7 @@ async def addresses_of(session: AsyncSession, person_ids: Sequence[UUID]) -> lis
     """The people's email addresses and phone numbers as the replica holds them (read before
     an erasure wipes them, to find what was sent to them)."""
     found = await session.execute(
-        select(contacts.c.email, contacts.c.phone).where(contacts.c.person_id.in_(person_ids))
+        select(contacts.c.email, contacts.c.phone).where(one_of(contacts.c.person_id, person_ids))
     )
     return [value for row in found for value in row if value]
 
@@ -248,12 +251,12 @@ async def forget_messages(
     caught for their addresses."""
     await session.execute(
         update(messages)
-        .where(messages.c.person_id.in_(person_ids), messages.c.status.in_(NOT_SENT))
+        .where(one_of(messages.c.person_id, person_ids), messages.c.status.in_(NOT_SENT))
         .values(status="cancelled", failure_reason="person_erased")
     )
     await session.execute(
         update(messages)
-        .where(messages.c.person_id.in_(person_ids))
+        .where(one_of(messages.c.person_id, person_ids))
         .values(subject=None, body=None, context={}, updated_at=text("now()"))
     )
     await session.execute(_FORGET_STATUS_DETAILS, {"people": list(person_ids)})
