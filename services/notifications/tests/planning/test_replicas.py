@@ -9,7 +9,6 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.replicas import rebuild, replay
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_province
 from membership.testing import community, created
 from notifications.app import definition
 from notifications.db.tables import (
@@ -24,7 +23,7 @@ from notifications.db.tables import (
 from notifications.replicas import REPLICAS
 from sqlalchemy import func, select
 
-from .test_planning_platform import a_registration, found
+from .test_planning_platform import SULSEL, TANA_TORAJA, a_registration, found
 
 pytestmark = pytest.mark.infra
 
@@ -46,7 +45,7 @@ async def snapshot(platform: RunningPlatform, ids: dict[str, Any]) -> dict[str, 
 
 
 async def test_replicas_are_kept_replayed_unchanged_and_rebuilt(platform: RunningPlatform) -> None:
-    province, (kabkota, *_) = fresh_province()
+    province, kabkota = SULSEL, TANA_TORAJA
     made = await a_registration(platform, province, kabkota)
     teacher = made.teacher
     group = await community(platform, kabkota)
