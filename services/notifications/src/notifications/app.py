@@ -11,8 +11,14 @@ from kombel_runtime.settings import Environment, ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 
 from notifications.api.dev import router as dev_router
+from notifications.api.plans import router as plans_router
 from notifications.api.webhooks import router as webhooks_router
+from notifications.consumers import consumer_specs
 from notifications.dispatch import dispatch_worker
+from notifications.followups import followup_worker
+from notifications.planning import catch_up_worker
+from notifications.replicas import REPLICAS
+from notifications.whatsapp_plan import limit_warning_worker
 
 # Defaults for the embedded stack only; production settings refuse them.
 _DEVELOPMENT_WEBHOOK_SECRET = "kombel-development-webhook-secret"  # noqa: S105
@@ -83,10 +89,17 @@ definition = ServiceDefinition(
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
     publishes=[NOTIFICATIONS_DELIVERIES],
-    routers=[webhooks_router, dev_router],
-    # The renderer (notifications.rendering.render_message) is passed here once merged;
-    # until then the worker runs the dev outbox and messages wait.
-    workers=[Worker("dispatch", dispatch_worker(None))],
+    routers=[webhooks_router, dev_router, plans_router],
+    consumers=consumer_specs(),
+    replicas=REPLICAS,
+    workers=[
+        # The renderer (notifications.rendering.render_message) is passed here once merged;
+        # until then the worker runs the dev outbox and messages wait.
+        Worker("dispatch", dispatch_worker(None)),
+        Worker("followups", followup_worker),
+        Worker("catch-up", catch_up_worker),
+        Worker("whatsapp-limit", limit_warning_worker),
+    ],
     # Gateways post delivery statuses with the shared secret, not a token.
     public_paths=["/webhooks/{provider}"],
 )
