@@ -15,7 +15,11 @@ from kombel_events.person_requests import PersonRequestRefused
 from kombel_runtime.auth import Role
 from kombel_runtime.ids import uuid7
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import (
+    fresh_kabkota,
+    fresh_kabkotas,
+    province_of,
+)
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
@@ -57,7 +61,9 @@ async def ticket_of(platform: RunningPlatform, registration_id: uuid.UUID) -> st
 async def test_a_roster_row_does_not_register_a_person_outside_the_uploaders_area(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     here, there = codes[:2]
     npsn_here, npsn_there = await school(platform, here), await school(platform, there)
     stranger = await person(platform, npsn_there, full_name="Orang Kabupaten Lain")
@@ -213,7 +219,9 @@ async def test_reuploading_a_roster_with_a_refused_row_changes_nothing(
     platform: RunningPlatform,
 ) -> None:
 
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     here = codes[0]
     ghost = f"7{nuptk()[:7]}"  # a school activities knows and membership does not
     async with platform.runtime("activities").sessions() as session:

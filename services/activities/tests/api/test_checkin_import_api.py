@@ -13,7 +13,7 @@ from activities.db.tables import registrations, training_sessions
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkotas, province_of
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
@@ -54,7 +54,9 @@ async def checked_in(platform: RunningPlatform, session_id: UUID) -> dict[Any, A
 async def test_a_paper_list_checks_in_seats_once_and_the_earliest_time_holds(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     npsn = await school(platform, codes[0])
     ani = await person(platform, npsn, full_name="Ani Lubis")
     budi = await person(platform, npsn, full_name="Budi Santoso")

@@ -18,7 +18,7 @@ from kombel_runtime.auth import Role
 from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkotas, fresh_province, province_of
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
@@ -83,7 +83,9 @@ PARTICIPANTS = (
 async def test_a_roster_seats_known_and_new_people_in_order_and_a_reupload_changes_nothing(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     here, there, nowhere = codes[:3]
     here_name = regions().get(here)
     assert here_name is not None
@@ -211,7 +213,9 @@ async def test_a_person_membership_refuses_loses_the_seat_with_the_reason_on_the
 ) -> None:
     """Activities knew a school that membership does not (any more): membership refuses the
     person, the seat is cancelled with the reason, and the first on the waitlist takes it."""
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     here = codes[0]
     npsn = await school(platform, here)
     known = await person(platform, npsn, full_name="Hana Tarigan")
@@ -263,7 +267,9 @@ async def test_a_person_membership_refuses_loses_the_seat_with_the_reason_on_the
 async def test_a_full_session_takes_the_rest_of_the_file_on_its_waitlist_in_row_order(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     npsn = await school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(codes[0], 2)])
@@ -285,7 +291,9 @@ async def test_a_full_session_takes_the_rest_of_the_file_on_its_waitlist_in_row_
 async def test_who_may_upload_a_roster_and_where_district_staff_may_place_rows(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     mine, other, empty = codes[:3]
     npsn = await school(platform, mine)
     async with platform.runtime("activities").sessions() as session:
@@ -331,7 +339,9 @@ async def test_who_may_upload_a_roster_and_where_district_staff_may_place_rows(
 async def test_end_to_end_a_new_person_on_a_roster_is_created_by_membership_and_linked(
     platform: RunningPlatform,
 ) -> None:
-    province, codes = fresh_province()
+    # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
+    codes = fresh_kabkotas(3)
+    province = province_of(codes[0])
     npsn = await school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(codes[0], 5)])

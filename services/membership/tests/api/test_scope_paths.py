@@ -67,7 +67,7 @@ async def test_a_people_import_cannot_take_over_a_teacher_of_another_area(
     assert victim["id"] not in errors
 
     # A principal of another province's school, importing into their own school.
-    _, (far, *_) = fresh_province()
+    far = fresh_kabkota()
     principal_school = await school(platform, far)
     principal = platform.auth(Role.PRINCIPAL, npsn=principal_school)
     file = csv_bytes(PEOPLE_HEADER, ["Nama Diganti", victim["nuptk"], "", principal_school])

@@ -27,7 +27,7 @@ async def holders(session: AsyncSession, nuptk: str) -> int:
 async def test_a_person_is_registered_with_the_place_of_their_school_and_an_event(
     session: AsyncSession,
 ) -> None:
-    _, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
     npsn = await school(session, kabkota)
     draft = PersonDraft.model_validate(
         {"full_name": "Rina Sitorus", "school_npsn": npsn, "phone": "0812-3456-7001"}
@@ -49,7 +49,7 @@ async def test_a_person_is_registered_with_the_place_of_their_school_and_an_even
 async def test_a_duplicate_is_named_within_reach_and_only_taken_elsewhere(
     session: AsyncSession,
 ) -> None:
-    _, (here, there, *_) = fresh_province()
+    here, there = fresh_kabkotas(2)
     school_here, school_there = await school(session, here), await school(session, there)
     held = await person(session, school_here)
 

@@ -367,7 +367,8 @@ def standalone_app(definition: ServiceDefinition) -> FastAPI:
     return create_service_app(definition, settings)
 
 
-def current_runtime(request: Request) -> ServiceRuntime:
+async def current_runtime(request: Request) -> ServiceRuntime:
+    # A coroutine: FastAPI would run a plain function in a worker thread, on every request.
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

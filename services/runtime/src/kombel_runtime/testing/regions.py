@@ -9,7 +9,8 @@ from kombel_events.regions import RegionKind, regions
 NAMED_PROVINCES = frozenset({"63", "73"})
 
 _provinces: list[str] = []
-_kabkota: list[str] = []
+# What is left of the provinces opened for single kabupaten/kota, by province.
+_kabkota: dict[str, list[str]] = {}
 _filled: list[bool] = []
 
 
@@ -37,6 +38,8 @@ def _kabkota_of(province: str) -> list[str]:
 def fresh_province() -> tuple[str, list[str]]:
     """A province no other test in this session uses, with its kabupaten/kota codes."""
     _fill()
+    if not _provinces:
+        raise RuntimeError("the test run has used every province of the directory")
     province = _provinces.pop()
     return province, _kabkota_of(province)
 
@@ -49,14 +52,16 @@ def fresh_kabkota() -> str:
 
 def fresh_kabkotas(count: int) -> list[str]:
     """`count` kabupaten/kota of one province that no other test in this session uses: a
-    whole province is for tests that count per province, and 38 of them go fast."""
-    if len(_kabkota) < count:
-        _kabkota.clear()
+    whole province is for tests that count per province, and 36 of them go fast."""
+    left = next((codes for codes in _kabkota.values() if len(codes) >= count), None)
+    if left is None:
         _fill()
-        codes = _kabkota_of(_provinces.pop(0))
-        random.shuffle(codes)
-        _kabkota.extend(codes)
-    return [_kabkota.pop() for _ in range(count)]
+        if not _provinces:
+            raise RuntimeError("the test run has used every kabupaten/kota of the directory")
+        province = _provinces.pop(0)
+        left = _kabkota[province] = _kabkota_of(province)
+        random.shuffle(left)
+    return [left.pop() for _ in range(count)]
 
 
 def province_of(kabkota_code: str) -> str:
