@@ -9,6 +9,11 @@ from kombel_runtime.service import ServiceDefinition, standalone_app
 from kombel_runtime.settings import ServiceSettings
 from pydantic import Field, SecretStr
 
+from notifications.api.inbox import router as inbox_router
+from notifications.api.messages import router as messages_router
+from notifications.api.preferences import router as preferences_router
+from notifications.api.templates import router as templates_router
+
 
 class WhatsAppProvider(StrEnum):
     FONNTE = "fonnte"
@@ -59,7 +64,10 @@ definition = ServiceDefinition(
     ),
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
+    routers=[inbox_router, preferences_router, messages_router, templates_router],
     publishes=[NOTIFICATIONS_DELIVERIES],
+    # The signed link in every message works without signing in.
+    public_paths=["/unsubscribe"],
 )
 
 
