@@ -12,7 +12,7 @@ import os
 import statistics
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -22,25 +22,40 @@ from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota
 from membership.testing import community, created, person, school
 
+from tests.benchmarks.report import Result
+
 ATTENDEES = 30
-
-
-@dataclass(frozen=True)
-class Latencies:
-    name: str
-    count: int
-    seconds: float
-    p50_ms: float
-    p99_ms: float
 
 
 def activities_wanted() -> int:
     return int(os.environ.get("KOMBEL_BENCH_ACTIVITIES", "500"))
 
 
-def _percentiles(times: list[float]) -> tuple[float, float]:
+def percentiles(times: list[float]) -> tuple[float, float]:
+    """p50 and p99 of the times."""
     ordered = sorted(times)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+async def open_loop(
+    count: int, per_second: float, send: Callable[[int], Awaitable[None]]
+) -> tuple[list[float], float]:
+    """`send(0)`, `send(1)`, … each started on schedule, answered or not: the milliseconds
+    each took, and the seconds of the whole run."""
+    times: list[float] = []
+
+    async def one(number: int) -> None:
+        started = time.perf_counter()
+        await send(number)
+        times.append((time.perf_counter() - started) * 1000)
+
+    began = time.perf_counter()
+    sent = []
+    for number in range(count):
+        await asyncio.sleep(max(0.0, began + number / per_second - time.perf_counter()))
+        sent.append(asyncio.ensure_future(one(number)))
+    await asyncio.gather(*sent)
+    return times, time.perf_counter() - began
 
 
 async def _community_of(platform: RunningPlatform) -> tuple[str, str, list[str]]:
@@ -85,37 +100,23 @@ def _meeting(attendance: dict[str, object]) -> dict[str, object]:
     }
 
 
-async def log_activities(platform: RunningPlatform, count: int, per_second: int) -> Latencies:
+async def log_activities(platform: RunningPlatform, count: int, per_second: int) -> Result:
     community_id, authorization, members = await _community_of(platform)
     path = f"/activities/communities/{community_id}/activities"
     body = _meeting({"person_ids": members, "guests": 2})
-    times: list[float] = []
 
-    async def one() -> None:
-        started = time.perf_counter()
+    async def one(_: int) -> None:
         response = await platform.client.post(
             path, json=body, headers={"Authorization": authorization}
         )
-        times.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
 
-    began = time.perf_counter()
-    sent = []
-    for number in range(count):
-        await asyncio.sleep(max(0.0, began + number / per_second - time.perf_counter()))
-        sent.append(asyncio.ensure_future(one()))
-    await asyncio.gather(*sent)
-    p50, p99 = _percentiles(times)
-    return Latencies(
-        f"activity with {ATTENDEES} attendees, {per_second}/s",
-        count,
-        time.perf_counter() - began,
-        p50,
-        p99,
-    )
+    times, seconds = await open_loop(count, per_second, one)
+    p50, p99 = percentiles(times)
+    return Result(f"activity with {ATTENDEES} attendees, {per_second}/s", count, seconds, p50, p99)
 
 
-async def bare_inserts(platform: RunningPlatform, count: int) -> Latencies:
+async def bare_inserts(platform: RunningPlatform, count: int) -> Result:
     """An activity row and its attendance rows per round trip pair, straight through asyncpg."""
     settings = platform.embedded.settings["activities"]
     connection = await asyncpg.connect(asyncpg_dsn(settings.database_url))
@@ -145,8 +146,8 @@ async def bare_inserts(platform: RunningPlatform, count: int) -> Latencies:
             times.append((time.perf_counter() - started) * 1000)
     finally:
         await connection.close()
-    p50, p99 = _percentiles(times)
-    return Latencies(
+    p50, p99 = percentiles(times)
+    return Result(
         f"floor: bare asyncpg INSERTs (1 + {ATTENDEES} rows)",
         count,
         time.perf_counter() - began,

@@ -2,8 +2,6 @@
 members: timed from the upload to the job's committed end, as the uploader waits for it."""
 
 import asyncio
-import csv
-import io
 import time
 from dataclasses import dataclass
 
@@ -13,7 +11,7 @@ from kombel_runtime.testing.harness import RunningPlatform, eventually
 from membership.testing import community, finished_import
 from sqlalchemy import func, select
 
-from tests.benchmarks.imports import as_csv, people_rows, schools
+from tests.benchmarks.imports import as_csv, csv_table, people_rows, schools
 
 MEMBERS = 2000
 
@@ -22,14 +20,6 @@ MEMBERS = 2000
 class AttendanceResult:
     rows: int
     seconds: float
-
-
-def _table(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
 
 
 async def _members_known_to_activities(platform: RunningPlatform, community_id: str) -> int:
@@ -53,7 +43,7 @@ async def import_attendance(platform: RunningPlatform) -> AttendanceResult:
     joined = await finished_import(
         platform,
         "memberships",
-        _table(
+        csv_table(
             ["ID Komunitas", "NUPTK", "Peran", "Tanggal Mulai"],
             [
                 [group["id"], row[1], "penggerak" if i == 0 else "anggota", "05/01/2026"]
@@ -81,7 +71,7 @@ async def import_attendance(platform: RunningPlatform) -> AttendanceResult:
         headers=staff,
     )
     logged.raise_for_status()
-    content = _table(["Nama Lengkap", "NUPTK"], [[row[0], row[1]] for row in people])
+    content = csv_table(["Nama Lengkap", "NUPTK"], [[row[0], row[1]] for row in people])
 
     started = time.perf_counter()
     response = await platform.client.post(

@@ -8,8 +8,9 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from kombel_runtime.auth import Role
@@ -53,12 +54,18 @@ def people_rows(count: int, npsns: list[str]) -> Iterator[list[str]]:
     )
 
 
-def as_csv(rows: Iterable[list[str]]) -> bytes:
+def csv_table(header: list[str], rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["Nama Lengkap", "NUPTK", "Email", "No. HP/WA", "Jabatan", "NPSN Sekolah"])
+    writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode()
+
+
+def as_csv(rows: Iterable[list[str]]) -> bytes:
+    return csv_table(
+        ["Nama Lengkap", "NUPTK", "Email", "No. HP/WA", "Jabatan", "NPSN Sekolah"], rows
+    )
 
 
 def as_xlsx(rows: Iterable[list[str]]) -> bytes:
@@ -78,8 +85,11 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-async def schools(platform: RunningPlatform, count: int) -> tuple[str, list[str]]:
-    kabkota = fresh_kabkota()
+async def schools(
+    platform: RunningPlatform, count: int, kabkota: str | None = None
+) -> tuple[str, list[str]]:
+    """New schools of the kabupaten/kota (else of one no other run uses): it and their NPSNs."""
+    kabkota = kabkota or fresh_kabkota()
     npsns = [f"{random.randint(10**7, 10**8 - 1)}" for _ in range(count)]
     for npsn in npsns:
         response = await platform.client.post(
@@ -131,20 +141,33 @@ async def copy_floor(platform: RunningPlatform, rows: int) -> ImportResult:
         (uuid.uuid4(), name, nuptk, email, "+62" + phone[1:], position, npsn, "12", "12.11")
         for name, nuptk, email, phone, position, npsn in people_rows(rows, ["10203040"])
     ]
-    connection = await asyncpg.connect(
-        asyncpg_dsn(platform.runtime("membership").settings.database_url)
+    seconds = await copy_seconds(
+        platform.runtime("membership").settings.database_url,
+        "CREATE TEMP TABLE floor_people (id uuid, full_name text, nuptk text, email text,"
+        " phone text, position text, school_npsn text, province_code text, kabkota_code text)",
+        "floor_people",
+        data,
     )
+    return ImportResult(f"floor: asyncpg COPY of {rows} parsed rows", rows, seconds)
+
+
+async def copy_seconds(
+    database_url: str,
+    create: str,
+    table: str,
+    records: Sequence[tuple[Any, ...]],
+    columns: Sequence[str] | None = None,
+) -> float:
+    """How long asyncpg takes to COPY the records into `table`, which `create` makes first
+    (untimed) on a connection of its own: a TEMP table goes with it."""
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
-        await connection.execute(
-            "CREATE TEMP TABLE floor_people (id uuid, full_name text, nuptk text, email text,"
-            " phone text, position text, school_npsn text, province_code text, kabkota_code text)"
-        )
+        await connection.execute(create)
         started = time.perf_counter()
-        await connection.copy_records_to_table("floor_people", records=data)
-        seconds = time.perf_counter() - started
+        await connection.copy_records_to_table(table, records=records, columns=columns)
+        return time.perf_counter() - started
     finally:
         await connection.close()
-    return ImportResult(f"floor: asyncpg COPY of {rows} parsed rows", rows, seconds)
 
 
 async def one_request_per_row(platform: RunningPlatform, rows: int) -> ImportResult:

@@ -10,7 +10,6 @@ import statistics
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -22,18 +21,7 @@ from kombel_runtime.outbox import record_events
 from kombel_runtime.testing.harness import RunningPlatform
 from sqlalchemy import text
 
-
-@dataclass(frozen=True)
-class Result:
-    name: str
-    events: int
-    seconds: float
-    p50_ms: float | None = None
-    p99_ms: float | None = None
-
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds
+from tests.benchmarks.report import Result
 
 
 def community_events(count: int, kabkota: str) -> list[CommunityRegistered]:

@@ -1,6 +1,23 @@
-"""Benchmark results as a Markdown table."""
+"""Benchmark results, and how they are printed: Markdown tables."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run: how many (events, rows, requests) in how long, with latencies where it was
+    paced or timed one by one."""
+
+    name: str
+    count: int
+    seconds: float
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

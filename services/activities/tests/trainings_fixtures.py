@@ -36,8 +36,10 @@ async def a_bimtek(
     capacity: int = 50,
     title: str = "Bimtek Penggerak Komunitas Belajar",
     organiser: str = "BBGP Sumatera Utara",
+    today: bool = False,
 ) -> Bimtek:
-    """A training with one session per kabupaten/kota, each at 08.00 local time."""
+    """A training with one session per kabupaten/kota, each at 08.00 local time on Monday
+    25 May 2026, or `today` in its place (scanners refuse times far from their session)."""
     province = kabkota_codes[0].split(".")[0]
     bimtek = Bimtek(uuid7(), title, organiser)
     async with sessions() as session, session.begin():
@@ -53,7 +55,9 @@ async def a_bimtek(
         )
         for number, kabkota in enumerate(kabkota_codes, start=1):
             zone = regions().by_code[kabkota].timezone
-            start = LOCAL_START.replace(tzinfo=ZoneInfo(zone.iana)).astimezone(UTC)
+            local = ZoneInfo(zone.iana)
+            day = datetime.now(local).date() if today else LOCAL_START.date()
+            start = datetime.combine(day, LOCAL_START.time(), local).astimezone(UTC)
             session_id = uuid7()
             await session.execute(
                 training_sessions.insert().values(

@@ -65,6 +65,13 @@ def test_urls_lose_search_text_and_contacts_but_keep_their_filters() -> None:
         "/membership/people?q=[disamarkan]&kabkota=12.11"
         "&email=[disamarkan]&phone=[disamarkan]&limit=50"
     )
+    # Credentials in links: a provider's webhook secret, an unsubscribe token.
+    assert redact_url("/notifications/webhooks/fonnte?secret=s3cr3t-kunci&x=1") == (
+        "/notifications/webhooks/fonnte?secret=[disamarkan]&x=1"
+    )
+    assert redact_url("/notifications/unsubscribe?token=AbCdEf123") == (
+        "/notifications/unsubscribe?token=[disamarkan]"
+    )
     assert redact_url("/membership/people/0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a70") == (
         "/membership/people/0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a70"
     )

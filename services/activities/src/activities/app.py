@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from kombel_events.topics import (
     ACTIVITIES_ACTIVITIES,
     ACTIVITIES_TRAININGS,
+    IMPORTS,
     MEMBERSHIP_PERSON_REQUESTS,
 )
 from kombel_runtime.body_limits import UploadRoute
@@ -25,7 +26,7 @@ from activities.identity_key import use_identity_key
 from activities.imports.importer import IMPORTER
 from activities.replicas import REPLICAS
 from activities.saga import person_reply_subscriptions
-from activities.services.signing_keys import seed_of
+from activities.services.signing_keys import seed_of, use_signing_key
 
 
 class ActivitiesSettings(ImportSettings):
@@ -55,6 +56,7 @@ class ActivitiesSettings(ImportSettings):
         # Every path that digests identities (consumers, imports, replays) makes these
         # settings first; the key is theirs.
         use_identity_key(self.identity_digest_key)
+        use_signing_key(self.checkin_signing_key)
 
 
 def _evidence_bytes(settings: ServiceSettings) -> int:
@@ -69,7 +71,12 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[activities_router, trainings_router, checkins_router, imports_router],
     workers=[Worker("imports", import_worker(IMPORTER))],
-    publishes=[ACTIVITIES_ACTIVITIES, ACTIVITIES_TRAININGS, MEMBERSHIP_PERSON_REQUESTS],
+    publishes=[
+        ACTIVITIES_ACTIVITIES,
+        ACTIVITIES_TRAININGS,
+        MEMBERSHIP_PERSON_REQUESTS,
+        IMPORTS,
+    ],
     consumers=[
         ConsumerSpec("activities.membership", membership_subscriptions()),
         ConsumerSpec("activities.person-replies", person_reply_subscriptions()),

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.db.tables import registrations
 from activities.imports.registrations import REQUESTED
-from activities.services.seats import CANCELLED, REGISTERED, cancel
+from activities.services.seats import CANCELLED, REGISTERED, cancel, lock_sessions
 from activities.services.seats import participant_event as participant
 
 SOURCE = "/kombel/activities"
@@ -124,12 +124,17 @@ async def link_people(
         session, {person_of[r["id"]] for r in pending}, {r["training_id"] for r in pending}
     )
     events: list[IntegrationEvent] = []
+    repeats = []
     for row in pending:
         place = (row["training_id"], person_of[row["id"]])
         if place in held:
-            await cancel(session, row["id"], HELD_ALREADY, events)
+            repeats.append(row)
         elif row["status"] != CANCELLED:
             held.add(place)
+    # Sessions in id order, as seats take them, before any one of them is changed.
+    await lock_sessions(session, {r["session_id"] for r in repeats})
+    for row in repeats:
+        await cancel(session, row["id"], HELD_ALREADY, events)
     linked = (
         (
             await session.execute(
@@ -165,6 +170,8 @@ async def cancel_refused(
     if not pending:
         return
     events: list[IntegrationEvent] = []
+    # Sessions in id order, as seats take them, before any one of them is changed.
+    await lock_sessions(session, {r["session_id"] for r in pending})
     for row in pending:
         await cancel(session, row["id"], reason_of[row["id"]], events)
     await session.execute(_REFUSE, {"ids": [r["id"] for r in pending]})

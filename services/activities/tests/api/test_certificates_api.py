@@ -33,7 +33,7 @@ async def person_of(platform: RunningPlatform, registration_id: uuid.UUID) -> di
 async def test_a_certificate_is_issued_once_to_those_who_came_and_anyone_can_check_it(
     platform: RunningPlatform,
 ) -> None:
-    day = await a_day(platform)
+    day = await a_day(platform, today=False)
     came, absent = await day.seated("Rina Sitorus", "Budi Santoso")
     path = f"/activities/registrations/{came}/certificate.pdf"
     person = await person_of(platform, came)

@@ -185,8 +185,11 @@ async def test_a_roster_seats_known_and_new_people_in_order_and_a_reupload_chang
     async def answered() -> dict[int, dict[str, Any]]:
         return {r["row_number"]: r for r in await registrations_of(platform, training["id"])}
 
+    # The saga crosses two services and Kafka twice: allow a loaded machine its time.
     after = await eventually(
-        answered, lambda rows: rows[3]["saga"] == "linked" and rows[9]["saga"] == "linked"
+        answered,
+        lambda rows: rows[3]["saga"] == "linked" and rows[9]["saga"] == "linked",
+        timeout_s=60,
     )
     admin = platform.auth(Role.NATIONAL_ADMIN)
     for row, given in ((3, cita_nuptk), (9, eka_nuptk)):
@@ -242,6 +245,7 @@ async def test_a_person_membership_refuses_loses_the_seat_with_the_reason_on_the
     rows = await eventually(
         lambda: registrations_of(platform, training["id"]),
         lambda rows: rows[0]["saga"] == "refused",
+        timeout_s=60,
     )
     refusal = f"NPSN Sekolah: sekolah {ghost} belum terdaftar"
     assert (rows[0]["status"], rows[0]["cancel_reason"]) == ("cancelled", refusal)
@@ -343,7 +347,7 @@ async def test_end_to_end_a_new_person_on_a_roster_is_created_by_membership_and_
     (linked,) = await eventually(
         lambda: registrations_of(platform, training["id"]),
         lambda rows: rows[0]["saga"] == "linked",
-        timeout_s=30,
+        timeout_s=60,
     )
     found = await platform.client.get(
         f"/membership/people/{linked['person_id']}", headers=platform.auth(Role.NATIONAL_ADMIN)

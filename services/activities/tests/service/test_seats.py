@@ -8,8 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from activities.db.tables import registrations, training_sessions, trainings
 from activities.services.seats import SeatRequest, cancel, place
+from activities.services.signing_keys import verified
 from kombel_events import IntegrationEvent
-from kombel_events.trainings import ParticipantPromoted
+from kombel_events.trainings import (
+    ParticipantPromoted,
+    ParticipantRegistered,
+    ParticipantWaitlisted,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -96,3 +101,30 @@ async def test_a_cancelled_seat_promotes_the_first_in_line_once(session: AsyncSe
         statuses = {registration_id: status for registration_id, status in rows}
     assert statuses == {seated.id: "cancelled", first.id: "registered", second.id: "waitlisted"}
     assert not [e for e in events if isinstance(e, ParticipantPromoted)]  # the second cancel
+
+
+async def test_a_seat_s_events_carry_its_ticket_and_a_waitlist_place_none(
+    session: AsyncSession,
+) -> None:
+    """Notifications sends the confirmation's QR from the event: the ticket must verify."""
+    session_id = await a_session(session, capacity=1)
+    placed_events: list[IntegrationEvent] = []
+    async with session.begin():
+        seated, waiting = await place(
+            session,
+            [SeatRequest(session_id, uuid.uuid4(), "staf") for _ in range(2)],
+            placed_events,
+        )
+    registered, waitlisted = placed_events
+    assert isinstance(registered, ParticipantRegistered)
+    assert isinstance(waitlisted, ParticipantWaitlisted)
+    assert registered.ticket is not None
+    ticket = await verified(session, None, registered.ticket)
+    assert (ticket.registration_id, ticket.session_id) == (seated.id, session_id)
+
+    events: list[IntegrationEvent] = []
+    async with session.begin():
+        await cancel(session, seated.id, "Berhalangan", events)
+    (promoted,) = [e for e in events if isinstance(e, ParticipantPromoted)]
+    assert promoted.ticket is not None
+    assert (await verified(session, None, promoted.ticket)).registration_id == waiting.id

@@ -1,7 +1,7 @@
 """The rules of an activity, without I/O: time in the place's zone, duration, how it was held,
 and who may do what in a community."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from activities.domain.access import Standing, require_reader, require_writer
@@ -40,11 +40,17 @@ def test_a_time_with_an_offset_is_taken_as_given() -> None:
     [
         (NOW + timedelta(days=400), "start_too_far_ahead"),
         (NOW - timedelta(days=6 * 366), "start_too_long_ago"),
+        # The calendar's first day in WITA is before its first instant: refused, not a crash.
+        (datetime(1, 1, 1, 0, 0), "time_out_of_range"),
+        (
+            datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12))),
+            "time_out_of_range",
+        ),
     ],
 )
 def test_a_start_far_away_is_refused(start: datetime, code: str) -> None:
     with pytest.raises(DomainError) as refused:
-        place_start(start, "31.71", NOW)
+        place_start(start, "63.03", NOW)
     assert refused.value.code == code
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_events.topics import (
+    IMPORTS,
     MEMBERSHIP_COMMUNITIES,
     MEMBERSHIP_PEOPLE,
     MEMBERSHIP_PERSON_REPLIES,
@@ -47,6 +48,7 @@ definition = ServiceDefinition(
         MEMBERSHIP_SCHOOLS,
         MEMBERSHIP_PEOPLE,
         MEMBERSHIP_PERSON_REPLIES,
+        IMPORTS,
     ],
     consumers=[ConsumerSpec("membership.person-requests", person_request_subscriptions())],
     uploads=[UploadRoute("POST", "/imports/{kind}", upload_bytes)],

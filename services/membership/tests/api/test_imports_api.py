@@ -137,6 +137,21 @@ async def test_dry_run_then_commit_then_reupload(platform: RunningPlatform) -> N
             )
         )
     assert announced == 3
+    async with platform.runtime("membership").sessions() as session:
+        finished = await session.scalar(
+            select(outbox.c.data).where(
+                outbox.c.event_type == "kombel.imports.import.finished.v1",
+                outbox.c.data.contains(str(done["id"]).encode()),
+            )
+        )
+    assert finished is not None, "the uploader is told the import finished"
+    told = json.loads(finished)
+    assert (told["status"], told["kind"], told["created"], told["rejected"]) == (
+        "succeeded",
+        "people",
+        3,
+        2,
+    )
 
     again = await upload(platform, "people", content, staff, dry_run=False)
     assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 4)

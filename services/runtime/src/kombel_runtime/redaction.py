@@ -25,8 +25,9 @@ from urllib.parse import parse_qsl, unquote
 from pydantic import ValidationError
 
 MASK = "[disamarkan]"
-# Query parameters of free text: a search may be for a name, an email or a NUPTK.
-FREE_TEXT_PARAMETERS = frozenset({"q"})
+# Query parameters masked whole: free text (a search may be for a name, an email or a NUPTK)
+# and credentials in links (a webhook's secret, an unsubscribe token).
+FREE_TEXT_PARAMETERS = frozenset({"q", "secret", "token"})
 # Digits from which a number is taken for a phone number or a personal id: the shortest
 # Indonesian phone numbers (0274 123456) and NISN have ten; NPSN (a school) has eight.
 PERSONAL_DIGITS = 10

@@ -35,34 +35,45 @@ def zone_of(kabkota_code: str) -> TimeZone:
     return region.timezone
 
 
+def instant(value: datetime, zone: TimeZone, field: str) -> datetime:
+    """The instant of a time given by a person: one without offset is local time in `zone`."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone.iana))
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # the first or last day of the calendar, moved past its edge
+        raise Invalid(
+            "time_out_of_range",
+            "Tanggal ini di luar rentang yang dapat disimpan. Periksa tahunnya.",
+            details=[{"field": field, "code": "time_out_of_range"}],
+        ) from None
+
+
 def place_start(starts_at: datetime, kabkota_code: str, now: datetime) -> PlacedTime:
     """The start as an instant: a time without offset is the local time of the community's
     place (a meeting "Kamis 16.00 WITA"), one with an offset is taken as given."""
     zone = zone_of(kabkota_code)
-    if starts_at.tzinfo is None:
-        starts_at = starts_at.replace(tzinfo=ZoneInfo(zone.iana))
-    instant = starts_at.astimezone(UTC)
-    if instant > now + LATEST_AHEAD:
+    at = instant(starts_at, zone, "starts_at")
+    if at > now + LATEST_AHEAD:
         raise Invalid(
             "start_too_far_ahead",
             "Waktu mulai lebih dari setahun ke depan. Periksa tahun pada tanggalnya.",
             details=[{"field": "starts_at", "code": "start_too_far_ahead"}],
         )
-    if instant < now - EARLIEST_BEFORE:
+    if at < now - EARLIEST_BEFORE:
         raise Invalid(
             "start_too_long_ago",
             "Waktu mulai lebih dari lima tahun lalu. Periksa tahun pada tanggalnya.",
             details=[{"field": "starts_at", "code": "start_too_long_ago"}],
         )
-    return PlacedTime(instant, zone)
+    return PlacedTime(at, zone)
 
 
 def duration_of(start: PlacedTime, duration_minutes: int | None, ends_at: datetime | None) -> int:
     """Minutes the activity lasted, from a duration or from its end (in the same zone rule)."""
     if ends_at is not None:
-        if ends_at.tzinfo is None:
-            ends_at = ends_at.replace(tzinfo=ZoneInfo(start.timezone.iana))
-        minutes = int((ends_at.astimezone(UTC) - start.utc).total_seconds() // 60)
+        end = instant(ends_at, start.timezone, "ends_at")
+        minutes = int((end - start.utc).total_seconds() // 60)
         if minutes <= 0:
             raise Invalid(
                 "end_before_start",

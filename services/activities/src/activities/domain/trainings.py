@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kombel_events.regions import RegionKind, TimeZone, regions
 from kombel_runtime.auth import Principal, Role
@@ -24,6 +23,7 @@ from activities.domain.activities import (
     EARLIEST_BEFORE,
     LATEST_AHEAD,
     PlacedTime,
+    instant,
     place_start,
     zone_of,
 )
@@ -190,20 +190,6 @@ def province_zone(province_code: str) -> TimeZone:
             details=[{"field": "province_code", "code": "province_unknown"}],
         )
     return region.timezone
-
-
-def instant(value: datetime, zone: TimeZone, field: str) -> datetime:
-    """The instant of a time given by a person: one without offset is local time in `zone`."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(zone.iana))
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:  # the first or last day of the calendar, moved past its edge
-        raise Invalid(
-            "time_out_of_range",
-            "Tanggal ini di luar rentang yang dapat disimpan. Periksa tahunnya.",
-            details=[{"field": field, "code": "time_out_of_range"}],
-        ) from None
 
 
 def closing_time(value: datetime | None, province_code: str, now: datetime) -> datetime | None:

@@ -14,7 +14,7 @@ earlier check-in.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -34,12 +34,12 @@ from activities.db.tables import registrations, replica_people
 from activities.identity_key import digests_of
 from activities.imports.attendance import name_key
 from activities.imports.organisers import checkin_session, target_of
-from activities.services.checkins import OK, check_in_many
+from activities.services.checkins import OK, SCAN_SLACK, check_in_many
 from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED
 
 KIND = "checkins"
 # A time far from the session is a typing mistake, and would hold as the earliest for good.
-SLACK = timedelta(hours=12)
+SLACK = SCAN_SLACK
 ALREADY_CHECKED_IN = "sudah tercatat hadir"
 TIME_FORMAT = "tulis jam seperti 08.15, atau tanggal dan jam seperti 25/05/2026 08.15"
 

@@ -46,6 +46,13 @@ TWO_PEOPLE = (
     "NUPTK, Email dan No. HP/WA baris ini milik PTK yang berbeda; perbaiki datanya lalu unggah lagi"
 )
 ALREADY_REGISTERED = "sudah terdaftar di pelatihan ini"
+REFUSED_BEFORE = "PTK ini sudah ditolak membership pada unggahan sebelumnya"
+# As membership says it, naming no one: a row's identifiers belong to a person of another
+# kabupaten/kota than its school (no roster moves or reveals a person elsewhere).
+REGISTERED_ELSEWHERE = (
+    "PTK dengan NUPTK, email atau nomor HP/WA ini sudah terdaftar di wilayah lain; hubungi "
+    "dinas pendidikan atau BBGP/BPMP wilayah tersebut"
+)
 
 
 class RosterDraft(PersonDraft):
@@ -79,6 +86,7 @@ class Candidate:
     row: Row
     place: dict[str, Any]
     digests: list[bytes]
+    school_kabkota: str
 
 
 def _region_name(code: str) -> str:
@@ -144,7 +152,7 @@ def _candidate(
         return None
     if not job.claim(chunk, row, [("identity", d.hex()) for d in digests]):
         return None
-    return Candidate(row, chosen, digests)
+    return Candidate(row, chosen, digests, school["kabkota_code"])
 
 
 def person_request(job: Job, training_id: UUID, request_id: UUID, values: dict[str, Any]) -> Any:
@@ -201,19 +209,24 @@ async def apply(session: AsyncSession, job: Job, chunk: Chunk) -> None:
     candidates = [c for r in valid if (c := _candidate(job, chunk, r, roster, schools))]
     every_digest = [d for c in candidates for d in c.digests]
     holders = await people_holding(session, every_digest)
-    held = await places_held(
-        session, training_id, {p for people in holders.values() for p in people}, every_digest
-    )
+    held = await places_held(session, training_id, set(holders.kabkota_of), every_digest)
     # The people this job seated, its earlier chunks included (they may not be written yet).
     seated: set[UUID] = job.decided.setdefault(("people",), set())
     requests: list[SeatRequest] = []
     for candidate in candidates:
         row = candidate.row
-        people = {p for d in candidate.digests for p in holders.get(d, ())}
+        people = {p for d in candidate.digests for p in holders.by_digest.get(d, ())}
         if len(people) > 1:
             row.error = TWO_PEOPLE
             continue
         person = next(iter(people), None)
+        refused = next((held.refused[d] for d in candidate.digests if d in held.refused), None)
+        if refused is not None:
+            row.error = f"{REFUSED_BEFORE}: {refused}"
+            continue
+        if person is not None and holders.kabkota_of[person] != candidate.school_kabkota:
+            row.error = REGISTERED_ELSEWHERE
+            continue
         if (
             person in held.people
             or person in seated

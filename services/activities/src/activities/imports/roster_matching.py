@@ -16,7 +16,7 @@ from activities.db.tables import replica_schools
 
 _PEOPLE_HOLDING = text(
     """
-    SELECT p.id, d.digest
+    SELECT p.id, d.digest, p.kabkota_code
     FROM replica_people p CROSS JOIN LATERAL unnest(p.identity_digests) AS d(digest)
     WHERE p.identity_digests && :digests AND p.status = 'active' AND d.digest = ANY(:digests)
     """
@@ -24,8 +24,9 @@ _PEOPLE_HOLDING = text(
 
 _PLACES_HELD = text(
     """
-    SELECT person_id, identity_digests FROM registrations
-    WHERE training_id = :training_id AND status <> 'cancelled'
+    SELECT person_id, identity_digests, saga, cancel_reason FROM registrations
+    WHERE training_id = :training_id
+      AND (status <> 'cancelled' OR saga = 'refused')
       AND (person_id = ANY(:people) OR identity_digests && :digests)
     """
 ).bindparams(
@@ -43,23 +44,35 @@ async def schools_of(session: AsyncSession, npsns: Iterable[str]) -> dict[str, d
     return {row["npsn"]: dict(row) for row in rows.mappings()}
 
 
-async def people_holding(session: AsyncSession, digests: Iterable[bytes]) -> dict[bytes, set[UUID]]:
-    """Which people (active in the replica) hold each digest."""
+@dataclass
+class Holders:
+    """Which people (active in the replica) hold each digest, and where each of them is."""
+
+    by_digest: dict[bytes, set[UUID]] = field(default_factory=dict)
+    kabkota_of: dict[UUID, str | None] = field(default_factory=dict)
+
+
+async def people_holding(session: AsyncSession, digests: Iterable[bytes]) -> Holders:
     wanted = list(set(digests))
+    holders = Holders()
     if not wanted:
-        return {}
-    holders: dict[bytes, set[UUID]] = {}
-    for person_id, digest in await session.execute(_PEOPLE_HOLDING, {"digests": wanted}):
-        holders.setdefault(bytes(digest), set()).add(person_id)
+        return holders
+    rows = await session.execute(_PEOPLE_HOLDING, {"digests": wanted})
+    for person_id, digest, kabkota in rows:
+        holders.by_digest.setdefault(bytes(digest), set()).add(person_id)
+        holders.kabkota_of[person_id] = kabkota
     return holders
 
 
 @dataclass
 class PlacesHeld:
-    """The live registrations of a training that a chunk's rows may repeat."""
+    """The registrations of a training that a chunk's rows may repeat: the live ones, and
+    those membership refused (uploading the roster again does not ask again)."""
 
     people: set[UUID] = field(default_factory=set)
     digests: set[bytes] = field(default_factory=set)
+    # Digests of refused rows, with membership's reason.
+    refused: dict[bytes, str] = field(default_factory=dict)
 
 
 async def places_held(
@@ -70,7 +83,10 @@ async def places_held(
         _PLACES_HELD,
         {"training_id": training_id, "people": list(set(people)), "digests": list(set(digests))},
     )
-    for person_id, stored in rows:
+    for person_id, stored, saga, reason in rows:
+        if saga == "refused":
+            held.refused.update((bytes(d), reason or "") for d in stored or ())
+            continue
         if person_id is not None:
             held.people.add(person_id)
         held.digests.update(bytes(d) for d in stored or ())

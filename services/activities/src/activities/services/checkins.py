@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from kombel_events import IntegrationEvent
 from kombel_events.regions import TimeZone
@@ -33,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.checkin_schemas import BatchIn, CheckinIn
 from activities.db.tables import registrations, replica_people, training_sessions, trainings
 from activities.domain import trainings as rules
+from activities.domain.activities import instant
 from activities.domain.tickets import SignedTicket, TicketInvalid, read_ticket
 from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED, SessionClosed
 from activities.services.seats import participant_event as participant
@@ -45,6 +45,8 @@ OK = "ok"
 ALREADY_CHECKED_IN = "already_checked_in"
 # A scanner's clock may run a little ahead of the server's; more than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=5)
+# A device's scan this far from its session is a wrong clock (a paper list's time too).
+SCAN_SLACK = timedelta(hours=12)
 STAFF = (Role.NATIONAL_ADMIN, Role.PROVINCE_STAFF, Role.DISTRICT_STAFF)
 
 
@@ -77,6 +79,15 @@ class ScannedInFuture(Invalid):
         )
 
 
+class ScannedOutOfRange(Invalid):
+    def __init__(self) -> None:
+        super().__init__(
+            "scanned_out_of_range",
+            "Waktu pindai jauh dari waktu sesi (lebih dari 12 jam). Periksa jam dan tanggal "
+            "perangkat pemindai.",
+        )
+
+
 class NotStaff(Forbidden):
     def __init__(self) -> None:
         super().__init__(
@@ -91,6 +102,10 @@ REFUSALS: Mapping[str, Callable[[], DomainError]] = {
     "registration_waitlisted": RegistrationWaitlisted,
     "registration_cancelled": RegistrationCancelled,
     "scanned_in_future": ScannedInFuture,
+    "scanned_out_of_range": ScannedOutOfRange,
+    "time_out_of_range": lambda: Invalid(
+        "time_out_of_range", "Tanggal ini di luar rentang yang dapat disimpan. Periksa tahunnya."
+    ),
 }
 
 
@@ -160,16 +175,20 @@ async def session_for_checkin(
     return dict(row)
 
 
-def placed_scan_time(scanned_at: datetime | None, timezone: str, now: datetime) -> datetime:
-    """A scan's instant: now if not given, the session's local time if given without offset;
-    refused if it lies in the future beyond the clock skew."""
+def placed_scan_time(
+    scanned_at: datetime | None, place: Mapping[str, Any], now: datetime
+) -> datetime:
+    """A scan's instant: now if not given, the session's local time if given without offset.
+    A device's time is refused in the future beyond the clock skew, and far from the session
+    (a clock reset to 1970 would otherwise hold as the earliest check-in for good)."""
     if scanned_at is None:
         return now
-    if scanned_at.tzinfo is None:
-        scanned_at = scanned_at.replace(tzinfo=ZoneInfo(TimeZone(timezone).iana))
-    if scanned_at > now + CLOCK_SKEW:
+    at = instant(scanned_at, TimeZone(place["timezone"]), "scanned_at")
+    if at > now + CLOCK_SKEW:
         raise ScannedInFuture
-    return scanned_at.astimezone(UTC)
+    if not place["starts_at"] - SCAN_SLACK <= at <= place["ends_at"] + SCAN_SLACK:
+        raise ScannedOutOfRange
+    return at
 
 
 # One statement for the whole batch: lock the scanned registrations in id order, move the
@@ -316,11 +335,12 @@ async def check_in_ticket(
     """One scan at the door; a refusal is raised."""
     if not principal.has_any(*STAFF):
         raise NotStaff
+    # The session first: to staff of another place it does not exist, whatever the ticket.
+    place = await session_for_checkin(session, principal, command.session_id)
     ticket = await verified(session, settings, command.ticket)
     if ticket.session_id != command.session_id:
         raise WrongSession
-    place = await session_for_checkin(session, principal, command.session_id)
-    at = placed_scan_time(command.scanned_at, place["timezone"], datetime.now(UTC))
+    at = placed_scan_time(command.scanned_at, place, datetime.now(UTC))
     events: list[IntegrationEvent] = []
     [outcome] = await apply_scans(
         session, command.session_id, [Scan(ticket.registration_id, at, command.device_id)], events
@@ -359,7 +379,7 @@ async def check_in_batch(
             ticket = keys.verify(read)
             if ticket.session_id != command.session_id:
                 raise WrongSession
-            at = placed_scan_time(scan.scanned_at, place["timezone"], now)
+            at = placed_scan_time(scan.scanned_at, place, now)
         except DomainError as error:
             outcomes.append(refused(error.code, _known(read, error)))
             continue

@@ -2,7 +2,8 @@
 
 Every change of a session's seats takes the session's row lock first (`FOR UPDATE`), reads its
 counters, decides in arrival order, writes the registrations and the counters, and records the
-events, all in the caller's transaction. Requests for the same session therefore queue on the
+events (a seat's carries its signed ticket, for the confirmation), all in the caller's
+transaction. Requests for the same session therefore queue on the
 lock, so no session is ever overbooked and the waitlist keeps the order in which requests took
 the lock. Sessions are locked in id order, so a roster chunk that touches many sessions cannot
 deadlock with another.
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from activities.db.tables import registrations, training_sessions
+from activities.services.signing_keys import keyring
 
 REGISTERED = RegistrationStatus.REGISTERED.value
 WAITLISTED = RegistrationStatus.WAITLISTED.value
@@ -109,6 +111,7 @@ async def place(
     if not requests:
         return []
     sessions = await lock_sessions(session, (r.session_id for r in requests))
+    keys = await keyring(session)
     now = datetime.now(UTC)
     records: list[dict[str, Any]] = []
     placements: list[Placement] = []
@@ -145,7 +148,8 @@ async def place(
             Placement(request.id, request.session_id, request.person_id, status, position)
         )
         if status == REGISTERED:
-            events.append(participant_event(ParticipantRegistered, record))
+            ticket = keys.sign(request.id, request.session_id)
+            events.append(participant_event(ParticipantRegistered, record, ticket=ticket))
         else:
             events.append(
                 participant_event(ParticipantWaitlisted, record, waitlist_position=position)
@@ -205,8 +209,10 @@ async def promote(
         )
     ).mappings()
     count = 0
+    keys = await keyring(session)
     for row in sorted(promoted, key=lambda r: r["waitlist_seq"]):
-        events.append(participant_event(ParticipantPromoted, row))
+        ticket = keys.sign(row["id"], row["session_id"])
+        events.append(participant_event(ParticipantPromoted, row, ticket=ticket))
         count += 1
     place_of["registered"] += count
     place_of["waitlisted"] -= count

@@ -36,6 +36,7 @@ from activities.domain.tickets import (
 
 if TYPE_CHECKING:
     from kombel_runtime.settings import ServiceSettings
+    from pydantic import SecretStr
 
 ALGORITHM = "Ed25519"
 # How often an unknown key id may send this process back to the database for new keys.
@@ -101,9 +102,22 @@ def seed_of(value: str) -> bytes:
     return seed
 
 
-def configured_key(settings: "ServiceSettings") -> Ed25519PrivateKey | None:
-    """The configured signing key (the settings refuse, at start, one that is not a seed)."""
-    secret = getattr(settings, "checkin_signing_key", None)
+# The service's configured key, set when its settings are made (`ActivitiesSettings`): seats
+# sign the tickets of their events without being handed the settings.
+_configured: list["SecretStr | None"] = [None]
+
+
+def use_signing_key(secret: "SecretStr | None") -> None:
+    _configured[0] = secret
+
+
+def configured_key(settings: "ServiceSettings | None" = None) -> Ed25519PrivateKey | None:
+    """The configured signing key (the settings refuse, at start, one that is not a seed):
+    these settings', or else the service's."""
+    if settings is not None:
+        secret = getattr(settings, "checkin_signing_key", None)
+    else:
+        secret = _configured[0]
     if secret is None:
         return None
     return Ed25519PrivateKey.from_private_bytes(seed_of(secret.get_secret_value()))
@@ -115,10 +129,11 @@ def new_seed() -> str:
     return base64.urlsafe_b64encode(seed).decode().rstrip("=")
 
 
-async def _stored(engine: AsyncEngine) -> list[dict[str, Any]]:
-    async with AsyncSession(engine) as session, session.begin():
-        rows = await session.execute(select(signing_keys).order_by(signing_keys.c.created_at))
-        return [dict(row) for row in rows.mappings()]
+async def _stored(session: AsyncSession) -> list[dict[str, Any]]:
+    """Read through the caller's connection: a cold process under a burst of requests, each
+    holding a connection, must not wait on the pool for one more to read its keys."""
+    rows = await session.execute(select(signing_keys).order_by(signing_keys.c.created_at))
+    return [dict(row) for row in rows.mappings()]
 
 
 async def _made_once(engine: AsyncEngine) -> list[dict[str, Any]]:
@@ -142,10 +157,11 @@ async def _made_once(engine: AsyncEngine) -> list[dict[str, Any]]:
         return [dict(row) for row in rows.mappings()]
 
 
-async def _load(engine: AsyncEngine, configured: Ed25519PrivateKey | None) -> Keyring:
-    rows = await _stored(engine)
+async def _load(session: AsyncSession, configured: Ed25519PrivateKey | None) -> Keyring:
+    rows = await _stored(session)
     if configured is None and not any(r["retired_at"] is None for r in rows):
-        rows = await _made_once(engine)
+        # Once in the database's life: made in a transaction of its own.
+        rows = await _made_once(_engine_of(session))
     keys = {
         r["kid"]: TicketKey(
             r["kid"],
@@ -180,22 +196,24 @@ def _engine_of(session: AsyncSession) -> AsyncEngine:
 
 
 async def keyring(
-    session: AsyncSession, settings: "ServiceSettings", *, reload: bool = False
+    session: AsyncSession, settings: "ServiceSettings | None" = None, *, reload: bool = False
 ) -> Keyring:
     """This process's keyring for the session's database, loaded (or made) on first use.
 
-    Keys are read and made in sessions of their own, never in the caller's transaction."""
+    Keys are read in the caller's transaction, and made (once) in one of their own."""
     engine = _engine_of(session)
     configured = configured_key(settings)
     cache_key = engine.url.render_as_string() + ("" if configured is None else _kid_of(configured))
     found = _keyrings.get(cache_key)
     if found is not None and not (reload and time.monotonic() - found.loaded_at > RELOAD_AFTER_S):
         return found
-    loaded = _keyrings[cache_key] = await _load(engine, configured)
+    loaded = _keyrings[cache_key] = await _load(session, configured)
     return loaded
 
 
-async def verified(session: AsyncSession, settings: "ServiceSettings", ticket: str) -> Ticket:
+async def verified(
+    session: AsyncSession, settings: "ServiceSettings | None", ticket: str
+) -> Ticket:
     """The ticket, if a key of ours signed it; `TicketInvalid` otherwise."""
     signed = read_ticket(ticket)
     keys = await keyring(session, settings)

@@ -3,6 +3,7 @@
 from dataclasses import replace
 from enum import StrEnum
 
+from kombel_runtime.imports import person_columns as person
 from kombel_runtime.imports.kinds import Column, KindSpec
 from kombel_runtime.person_rows import PersonDraft
 
@@ -61,54 +62,13 @@ SPECS: dict[str, KindSpec] = {
         ImportKind.PEOPLE,
         PersonDraft,
         (
-            Column(
-                "full_name",
-                "Nama Lengkap",
-                ("namalengkap", "nama", "namaptk", "namaguru", "namalengkapgelar"),
-                True,
-                "Rina Sitorus, S.Pd.",
-            ),
-            Column("nuptk", "NUPTK", ("nuptk",), False, "1234567890123456"),
-            Column("nip", "NIP", ("nip", "nipnrk"), False, ""),
-            Column(
-                "email",
-                "Email",
-                ("email", "alamatemail", "surel", "emailaktif", "surelemail"),
-                False,
-                "rina.sitorus@example.sch.id",
-            ),
-            Column(
-                "phone",
-                "No. HP/WA",
-                (
-                    "nohpwa",
-                    "nohp",
-                    "nowa",
-                    "nomorhp",
-                    "nomorwa",
-                    "nomorhpwa",
-                    "hp",
-                    "wa",
-                    "whatsapp",
-                    "nowhatsapp",
-                    "telepon",
-                    "notelp",
-                    "notelepon",
-                    "hpwa",
-                ),
-                False,
-                "0812-3456-7890",
-            ),
-            Column(
-                "position", "Jabatan", ("jabatan", "posisi", "jenisptk", "peran"), False, "guru"
-            ),
-            Column(
-                "school_npsn",
-                "NPSN Sekolah",
-                ("npsnsekolah", "npsn", "npsnsatuanpendidikan", "npsnsatdik"),
-                True,
-                "10203040",
-            ),
+            person.FULL_NAME,
+            person.NUPTK,
+            person.NIP,
+            person.EMAIL,
+            person.PHONE,
+            person.POSITION,
+            person.SCHOOL_NPSN,
         ),
     ),
     ImportKind.COMMUNITIES: KindSpec(

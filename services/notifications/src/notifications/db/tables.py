@@ -34,6 +34,8 @@ contacts = sa.Table(
     sa.Column("kabkota_code", sa.Text),
     sa.Column("timezone", sa.Text, nullable=False, server_default="WIB"),  # of their place
     sa.Column("erased_at", _TS),
+    # A duplicate merged into another person: messages planned later go to that one.
+    sa.Column("merged_into", UUID(as_uuid=True)),
     sa.Column("version", UUID(as_uuid=True), nullable=False),  # the last event applied
 )
 
@@ -84,6 +86,7 @@ community_members = sa.Table(
     sa.Column("community_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("person_id", UUID(as_uuid=True), primary_key=True, index=True),
     sa.Column("community_name", sa.Text),
+    sa.Column("left_on", sa.Date),  # a member who left stays, so no older event rejoins them
     sa.Column("version", UUID(as_uuid=True), nullable=False),
 )
 
@@ -161,6 +164,12 @@ messages = sa.Table(
     sa.Index("ix_messages_person", "person_id", "channel", "created_at"),
     sa.Index(
         "ix_messages_session", "session_id", postgresql_where=sa.text("session_id IS NOT NULL")
+    ),
+    sa.Index(
+        "ix_messages_training", "training_id", postgresql_where=sa.text("training_id IS NOT NULL")
+    ),
+    sa.Index(
+        "ix_messages_activity", "activity_id", postgresql_where=sa.text("activity_id IS NOT NULL")
     ),
     sa.Index(
         "ix_messages_registration",

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from kombel_events.imports import ImportFinished
 from sqlalchemy import text, update
 
 from kombel_runtime.auth import Principal, Role
@@ -19,6 +20,7 @@ from kombel_runtime.imports.refusals import shortened
 from kombel_runtime.imports.retention import prune_import_rows
 from kombel_runtime.imports.settings import import_settings
 from kombel_runtime.locks import IMPORT_CLAIMS
+from kombel_runtime.outbox import record_events
 from kombel_runtime.service import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -164,6 +166,7 @@ async def run_import_worker(
             status, error = "failed", shortened(str(failure))
         except Exception as failure:
             status, error = "failed", _failure_message(job, failure)
+        finished_at = datetime.now(UTC)
         async with runtime.sessions() as session, session.begin():
             # The upload is personal data: once the job is over only the rejected rows stay.
             total = await session.scalar(
@@ -172,12 +175,27 @@ async def run_import_worker(
                 .values(
                     status=status,
                     error=error,
-                    finished_at=datetime.now(UTC),
+                    finished_at=finished_at,
                     content=None,
                     **job.counters.as_row(),
                 )
                 .returning(imports.c.rows_total)
             )
+            finished = ImportFinished(
+                import_id=job.id,
+                service=runtime.definition.name,
+                kind=job.kind,
+                dry_run=job.dry_run,
+                status=status,
+                uploader_person_id=job.principal.person_id,
+                filename=claimed["filename"],
+                created=job.counters.created,
+                updated=job.counters.updated,
+                duplicates=job.counters.duplicates,
+                rejected=job.counters.rejected,
+                finished_at=finished_at,
+            )
+            await record_events(session, runtime.source, [finished])
         await publish_progress(
             runtime, importer, job.id, status, total, job.counters, claimed["started_at"]
         )
