@@ -35,6 +35,9 @@ pytestmark = pytest.mark.infra
 SERVICES = ("membership", "activities", "notifications", "reporting")
 # Examples per operation, role and mode; KOMBEL_API_EXAMPLES raises it for a longer hunt.
 EXAMPLES = int(os.environ.get("KOMBEL_API_EXAMPLES", "4"))
+# Live streams that end only when their client leaves: the in-process client reads a body to
+# its end, so it would wait for ever. Their own tests read them through a real HTTP server.
+ENDLESS = frozenset({"/notifications/inbox/stream"})
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -123,6 +126,8 @@ async def test_no_request_breaks_the_service_or_its_spec(
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), f"the spec itself is broken: {result}"
         operation = result.ok()
+        if operation.path in ENDLESS:
+            continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for role, headers in callers.items():
                 for case in generated(operation, mode):

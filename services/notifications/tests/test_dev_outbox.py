@@ -115,7 +115,7 @@ async def test_the_worker_starts_the_dev_outbox_and_sends_into_it(
         source="/kombel/notifications",
     )
     stopping = asyncio.Event()
-    run = dispatch_worker(render)
+    run = dispatch_worker(lambda _settings: render)
     work = asyncio.ensure_future(run(cast(ServiceRuntime, runtime), stopping))
     try:
         await until(lambda: rows_of(fresh_sessions), settled)

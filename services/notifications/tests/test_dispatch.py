@@ -52,7 +52,7 @@ async def test_each_channel_delivers_once_with_its_status_history_and_events(
     assert sent["subject"] == "Uji: registration_confirmed"
     (mail,) = smtp.mails
     assert mail.message["List-Unsubscribe"].startswith(
-        "<http://kombel.test/notifications/unsubscribe/"
+        "<http://kombel.test/notifications/unsubscribe?token="
     )
     assert mail.message["Message-ID"].startswith(f"<{email}@")
     assert (await row_of(fresh_sessions, whatsapp))["provider_message_id"] == gateway.ids[0]

@@ -11,12 +11,17 @@ from kombel_runtime.settings import Environment, ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 
 from notifications.api.dev import router as dev_router
+from notifications.api.inbox import router as inbox_router
+from notifications.api.messages import router as messages_router
 from notifications.api.plans import router as plans_router
+from notifications.api.preferences import router as preferences_router
+from notifications.api.templates import router as templates_router
 from notifications.api.webhooks import router as webhooks_router
 from notifications.consumers import consumer_specs
 from notifications.dispatch import dispatch_worker
 from notifications.followups import followup_worker
 from notifications.planning import catch_up_worker
+from notifications.rendering import renderer
 from notifications.replicas import REPLICAS
 from notifications.whatsapp_plan import limit_warning_worker
 
@@ -88,20 +93,27 @@ definition = ServiceDefinition(
     ),
     settings_class=NotificationsSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
+    routers=[
+        inbox_router,
+        preferences_router,
+        messages_router,
+        templates_router,
+        webhooks_router,
+        dev_router,
+        plans_router,
+    ],
     publishes=[NOTIFICATIONS_DELIVERIES],
-    routers=[webhooks_router, dev_router, plans_router],
     consumers=consumer_specs(),
     replicas=REPLICAS,
     workers=[
-        # The renderer (notifications.rendering.render_message) is passed here once merged;
-        # until then the worker runs the dev outbox and messages wait.
-        Worker("dispatch", dispatch_worker(None)),
+        Worker("dispatch", dispatch_worker(renderer)),
         Worker("followups", followup_worker),
         Worker("catch-up", catch_up_worker),
         Worker("whatsapp-limit", limit_warning_worker),
     ],
-    # Gateways post delivery statuses with the shared secret, not a token.
-    public_paths=["/webhooks/{provider}"],
+    # Gateways post delivery statuses with the shared secret, not a token; the signed link in
+    # every message works without signing in.
+    public_paths=["/webhooks/{provider}", "/unsubscribe"],
 )
 
 

@@ -391,7 +391,7 @@ class Dispatcher:
 
     def unsubscribe_url(self, person_id: UUID, channel: Channel) -> str:
         token = unsubscribe_token(self._unsubscribe_secret, person_id, channel)
-        return f"{self._base_url}/notifications/unsubscribe/{token}"
+        return f"{self._base_url}/notifications/unsubscribe?token={token}"
 
     async def _token(self, channel: Channel, stopping: asyncio.Event) -> bool:
         """A token of the channel's bucket, asked for in short waits so a stop is heard."""
@@ -530,7 +530,7 @@ class Dispatcher:
 
 
 def dispatch_worker(
-    renderer: Renderer | None,
+    renderer_of: "Callable[[NotificationsSettings], Renderer] | None",
 ) -> Callable[[ServiceRuntime, asyncio.Event], Awaitable[None]]:
     """The dispatcher as a worker of the service's definition. It starts the dev outbox's
     local servers when the settings call for them, and points the channels at them.
@@ -555,7 +555,7 @@ def dispatch_worker(
             channel_senders = senders(settings, dev)
             for sender in channel_senders.values():
                 stack.push_async_callback(sender.close)
-            if renderer is None:
+            if renderer_of is None:
                 log.warning("no renderer wired: messages wait until one is")
                 await stopping.wait()
                 return
@@ -563,7 +563,7 @@ def dispatch_worker(
                 sessions=runtime.sessions,
                 redis_client=runtime.redis,
                 senders=channel_senders,
-                renderer=renderer,
+                renderer=renderer_of(settings),
                 pace=ChannelPace(runtime.redis, channel_rates(settings)),
                 policy=DispatchPolicy.of(settings),
                 source=runtime.source,
