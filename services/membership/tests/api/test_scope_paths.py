@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
 from membership.testing import (
     community,
     created,

@@ -5,7 +5,7 @@ import pytest
 from kombel_runtime.errors import Conflict
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.person_rows import PersonDraft
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas
 from membership.db.tables import people as people_table
 from membership.services.people import register_person
 from sqlalchemy import func, select
