@@ -121,7 +121,8 @@ REGISTRATION_CONFIRMED = Rule(
     schedule=AT_ONCE,
     key="registration:confirmed:{registration_id}",
     status="registered",
-    expires=Anchor.SESSION_START,
+    # Its ticket is still wanted on the day, until the session ends (a walk-in).
+    expires=Anchor.SESSION_END,
 )
 REGISTRATION_WAITLISTED = Rule(
     "registration_waitlisted",
@@ -132,7 +133,8 @@ REGISTRATION_WAITLISTED = Rule(
     schedule=AT_ONCE,
     key="registration:waitlisted:{registration_id}",
     status="waitlisted",
-    expires=Anchor.SESSION_START,
+    # Its ticket is still wanted on the day, until the session ends (a walk-in).
+    expires=Anchor.SESSION_END,
 )
 REGISTRATION_PROMOTED = Rule(
     "registration_promoted",
@@ -143,7 +145,8 @@ REGISTRATION_PROMOTED = Rule(
     schedule=AT_ONCE,
     key="registration:promoted:{registration_id}",
     status="registered",
-    expires=Anchor.SESSION_START,
+    # Its ticket is still wanted on the day, until the session ends (a walk-in).
+    expires=Anchor.SESSION_END,
 )
 REGISTRATION_CANCELLED = Rule(
     "registration_cancelled",
