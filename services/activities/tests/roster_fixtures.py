@@ -8,12 +8,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from activities.db.tables import training_sessions, trainings
+from activities.db.tables import replica_people, training_sessions, trainings
 from kombel_events import IntegrationEvent
 from kombel_runtime.envelope import Envelope
 from kombel_runtime.ids import uuid7
 from kombel_runtime.testing.harness import RunningPlatform, eventually
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 ROSTER_HEADER = [
@@ -122,3 +124,22 @@ async def publish(platform: RunningPlatform, event: IntegrationEvent) -> None:
     await platform.produce(
         event.topic.name, event.to_json(), event.subject().encode(), envelope.kafka_headers()
     )
+
+
+async def replicated(platform: RunningPlatform, *people: dict[str, Any]) -> None:
+    """Until activities' replica holds the people with their identity digests."""
+    ids = [UUID(p["id"]) for p in people]
+
+    async def count() -> int:
+        async with platform.runtime("activities").sessions() as session:
+            found = await session.scalar(
+                select(func.count())
+                .select_from(replica_people)
+                .where(
+                    replica_people.c.id.in_(ids),
+                    func.cardinality(replica_people.c.identity_digests) > 0,
+                )
+            )
+        return int(found or 0)
+
+    await eventually(count, lambda n: n == len(ids))

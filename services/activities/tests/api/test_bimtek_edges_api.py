@@ -4,11 +4,9 @@ clocks, the saga's replies while a roster is being seated, and a re-upload after
 import asyncio
 import uuid
 from types import SimpleNamespace
-from typing import Any
-from uuid import UUID
 
 import pytest
-from activities.db.tables import registrations, replica_people, replica_schools
+from activities.db.tables import registrations, replica_schools
 from activities.saga import cancel_refused
 from activities.services.seats import SeatRequest, lock_sessions, place
 from kombel_events.person_requests import PersonRequestRefused
@@ -23,28 +21,10 @@ from kombel_runtime.testing.regions import (
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
-from ..roster_fixtures import a_training, imported, roster
+from ..roster_fixtures import a_training, imported, replicated, roster
 from ..trainings_fixtures import a_bimtek, people, seats
 
 pytestmark = pytest.mark.infra
-
-
-async def replicated(platform: RunningPlatform, *found: dict[str, Any]) -> None:
-    ids = [UUID(p["id"]) for p in found]
-
-    async def count() -> int:
-        async with platform.runtime("activities").sessions() as session:
-            n = await session.scalar(
-                select(func.count())
-                .select_from(replica_people)
-                .where(
-                    replica_people.c.id.in_(ids),
-                    func.cardinality(replica_people.c.identity_digests) > 0,
-                )
-            )
-        return int(n or 0)
-
-    await eventually(count, lambda n: n == len(ids))
 
 
 async def ticket_of(platform: RunningPlatform, registration_id: uuid.UUID) -> str:

@@ -17,8 +17,7 @@ from kombel_runtime.testing.regions import fresh_kabkotas, province_of
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
-from ..roster_fixtures import a_training, imported, noted, roster
-from .test_roster_import_api import replicated
+from ..roster_fixtures import a_training, imported, noted, replicated, roster
 
 pytestmark = pytest.mark.infra
 

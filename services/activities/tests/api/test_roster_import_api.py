@@ -9,7 +9,6 @@ from uuid import UUID
 import pytest
 from activities.db.tables import (
     registrations,
-    replica_people,
     replica_schools,
     training_sessions,
 )
@@ -22,28 +21,9 @@ from kombel_runtime.testing.regions import fresh_kabkotas, fresh_province, provi
 from membership.testing import nuptk, person, school
 from sqlalchemy import func, select
 
-from ..roster_fixtures import a_training, imported, noted, roster
+from ..roster_fixtures import a_training, imported, noted, replicated, roster
 
 pytestmark = pytest.mark.infra
-
-
-async def replicated(platform: RunningPlatform, *people: dict[str, Any]) -> None:
-    """Until activities' replica holds the people with their identity digests."""
-    ids = [UUID(p["id"]) for p in people]
-
-    async def count() -> int:
-        async with platform.runtime("activities").sessions() as session:
-            found = await session.scalar(
-                select(func.count())
-                .select_from(replica_people)
-                .where(
-                    replica_people.c.id.in_(ids),
-                    func.cardinality(replica_people.c.identity_digests) > 0,
-                )
-            )
-        return int(found or 0)
-
-    await eventually(count, lambda n: n == len(ids))
 
 
 async def registrations_of(platform: RunningPlatform, training_id: UUID) -> list[dict[str, Any]]:

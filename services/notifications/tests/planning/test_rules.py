@@ -124,7 +124,9 @@ def test_a_seat_plans_its_answer_and_reminders_and_nothing_for_a_cancelled_sessi
         ("session_reminder_day_before", f"reminder:h-1:{seat.registration_id}"),
         ("session_reminder_two_hours", f"reminder:2h:{seat.registration_id}"),
     ]
-    assert {p.expires_at for p in planned} == {seat.starts_at}
+    # Reminders are useless once the session starts; the confirmation (the ticket) is wanted
+    # on the day until it ends, by a walk-in too.
+    assert [p.expires_at for p in planned] == [seat.ends_at, seat.starts_at, seat.starts_at]
     assert planned[0].due_at == NOW
     assert planned[0].rule.transactional
 
@@ -133,6 +135,7 @@ def test_a_seat_plans_its_answer_and_reminders_and_nothing_for_a_cancelled_sessi
         seat_messages(a_seat(session_status="cancelled"), planned_by(ParticipantRegistered), NOW)
         == []
     )
-    # After the session began, a confirmation is no longer worth sending.
+    # Once the session began only the confirmation is worth sending, and after it ended nothing.
     late = seat_messages(a_seat(), planned_by(ParticipantRegistered), seat.starts_at)
-    assert late == []
+    assert [p.rule.name for p in late] == ["registration_confirmed"]
+    assert seat_messages(a_seat(), planned_by(ParticipantRegistered), seat.ends_at) == []
