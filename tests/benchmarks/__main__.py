@@ -27,6 +27,7 @@ from tests.benchmarks.imports import (
     name_search_ms,
     one_request_per_row,
 )
+from tests.benchmarks.messages import RATE_PER_MINUTE
 from tests.benchmarks.pipeline import (
     bare_aiokafka,
     community_events,
@@ -172,7 +173,11 @@ async def run(folder: Path) -> int:
             infrastructure,
             folder / "platform",
             database_prefix="kbench",
-            overrides={"rate_limit_enabled": False},
+            overrides={
+                "rate_limit_enabled": False,
+                "email_rate_per_minute": RATE_PER_MINUTE,
+                "whatsapp_rate_per_minute": RATE_PER_MINUTE,
+            },
         ) as platform:
             print(f"Benchmark: {', '.join(wanted)}; servers: {infrastructure.source}.", flush=True)
             if "events" in wanted:

@@ -13,6 +13,7 @@ door's pace (2,000: 10 s at 200/s).
 """
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from tests.benchmarks.door import (
     signed,
 )
 from tests.benchmarks.imports import schools
+from tests.benchmarks.messages import answered
 from tests.benchmarks.offline_scans import offline_batches, scans_floor, scans_sent, seated
 from tests.benchmarks.report import Result
 from tests.benchmarks.roster import roster_csv, roster_floor, uploaded
@@ -57,6 +59,8 @@ class BimtekDay:
     door_alone_floor: Result
     door: Result
     door_floor: Result
+    queued: Result
+    received: Result
 
     def rows(self) -> list[tuple[Result, str]]:
         """Each run with its aim, its floor after it."""
@@ -64,6 +68,8 @@ class BimtekDay:
             (self.roster, "< 3 s"),
             (self.roster_floor, ""),
             (self.linked, ""),
+            (self.queued, "< 5 s"),
+            (self.received, "none lost, none doubled"),
             (self.scans, "< 2 s"),
             (self.scans_floor, ""),
             (self.door_alone, ""),
@@ -86,8 +92,12 @@ async def bimtek_day(platform: RunningPlatform, folder: Path) -> BimtekDay:
         await settled(platform)
         # Every session gets more rows than seats: all but its seats wait.
         waitlisted = ROSTER_ROWS - CAPACITY * len(places)
+        started = time.perf_counter()
         roster, linked = await uploaded(
             platform, api, staff, training_id, content, rows=ROSTER_ROWS, waitlisted=waitlisted
+        )
+        queued, received = await answered(
+            platform, training_id, started + roster.seconds, ROSTER_ROWS
         )
         copied = await roster_floor(database_url, training_id)
         seats = await signed(platform, await seated(platform, training_id))
@@ -104,7 +114,19 @@ async def bimtek_day(platform: RunningPlatform, folder: Path) -> BimtekDay:
         door_alone, door = await door_checkins(api, staff, at_door)
     await settled(platform)
     floor_alone, floor = await door_floor(platform, folder, at_door)
-    return BimtekDay(roster, linked, copied, scans, updated, door_alone, floor_alone, door, floor)
+    return BimtekDay(
+        roster,
+        linked,
+        copied,
+        scans,
+        updated,
+        door_alone,
+        floor_alone,
+        door,
+        floor,
+        queued,
+        received,
+    )
 
 
 async def scheduled_training(

@@ -176,3 +176,24 @@ async def test_a_scheduled_message_waits_for_its_instant(
         assert await sending.dispatch_once() == 1
     assert (await row_of(fresh_sessions, later))["status"] == "sent"
     assert len(smtp.mails) == 1
+
+
+async def test_a_reminder_survives_a_restart_and_fires_once(
+    fresh_sessions: Sessions, redis_client: "redis.Redis", smtp: SmtpCatcher
+) -> None:
+    """A reminder is a row with its instant: a dispatcher that stops before it is due leaves
+    it waiting, and the dispatchers that run after the restart send it once between them."""
+    person = await a_contact(fresh_sessions)
+    reminder = await a_message(
+        fresh_sessions, person, Channel.EMAIL, status="scheduled", due_at=in_minutes(0.05)
+    )
+    async with channel_senders(smtp, None) as senders:
+        before = dispatcher(fresh_sessions, redis_client, senders)
+        async with running(before):
+            pass  # stopped (a deploy) before the reminder is due
+        assert (await row_of(fresh_sessions, reminder))["status"] == "scheduled"
+        after = [dispatcher(fresh_sessions, redis_client, senders) for _ in range(2)]
+        async with running(*after):
+            await until(lambda: row_of(fresh_sessions, reminder), lambda r: r["status"] == "sent")
+    assert len(smtp.mails) == 1
+    assert await history_of(fresh_sessions, reminder) == ["sent"]
