@@ -49,10 +49,15 @@ async def _received(platform: RunningPlatform) -> tuple[int, int, int]:
 
 
 async def answered(
-    platform: RunningPlatform, training_id: UUID, committed_at: float, recipients: int
-) -> tuple[Result, Result]:
+    platform: RunningPlatform,
+    training_id: UUID,
+    committed_at: float,
+    linked_at: float,
+    recipients: int,
+) -> tuple[Result, Result, Result]:
     """From the roster's commit (a `time.perf_counter()` instant) to every answer queued on
-    its three channels, and to every email and WhatsApp message received."""
+    its three channels, the same from the last registration's link (a new person's answer
+    waits for membership to create them), and to every email and WhatsApp message received."""
     before = await _received(platform)
     await eventually(
         lambda: _answers(platform, training_id),
@@ -60,7 +65,7 @@ async def answered(
         timeout_s=300,
         interval_s=0.05,
     )
-    queued = time.perf_counter() - committed_at
+    queued_at = time.perf_counter()
     wanted = (before[0] + 2 * recipients, before[1] + recipients, before[2] + recipients)
     received = await eventually(
         lambda: _received(platform),
@@ -72,7 +77,16 @@ async def answered(
     if received != wanted:
         raise RuntimeError(f"received {received}, wanted {wanted}: a message lost or doubled")
     return (
-        Result("messages: roster committed → all answers queued", 3 * recipients, queued),
+        Result(
+            "messages: roster committed → all answers queued",
+            3 * recipients,
+            queued_at - committed_at,
+        ),
+        Result(
+            "messages: last registration linked → all answers queued",
+            3 * recipients,
+            queued_at - linked_at,
+        ),
         Result(
             f"messages: → all emails and WhatsApp received ({RATE_PER_MINUTE}/min each)",
             2 * recipients,
