@@ -42,11 +42,11 @@ from kombel_events.trainings import (
     TrainingCancelled,
 )
 from kombel_runtime.consumer import Handler, Received, Subscription
+from kombel_runtime.parameters import one_of
 from kombel_runtime.service import ConsumerSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import planning, rescheduling
-from notifications.db.parameters import one_of
 from notifications.db.tables import registrations
 from notifications.followups import attended_late
 from notifications.replicas import replica_handlers

@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from kombel_runtime.backoff import sleep_unless_stopped
+from kombel_runtime.parameters import one_of
 from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from notifications.db.parameters import one_of
 from notifications.db.tables import registrations, training_sessions
 from notifications.planning import Planned, plan, seat_messages, seats
 from notifications.rules import SESSION_NO_SHOW, SESSION_THANKS

@@ -23,11 +23,11 @@ from uuid import UUID
 from kombel_events.regions import TimeZone
 from kombel_runtime.backoff import sleep_unless_stopped
 from kombel_runtime.ids import uuid7
+from kombel_runtime.parameters import one_of
 from kombel_runtime.service import ServiceRuntime
 from sqlalchemy import ColumnElement, and_, exists, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.db.parameters import one_of
 from notifications.db.tables import (
     activities,
     communities,

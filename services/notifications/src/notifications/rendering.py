@@ -29,11 +29,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from kombel_events.notifications import Channel
 from kombel_events.regions import TimeZone
+from kombel_runtime import local_time
+from kombel_runtime.local_time import Language
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.channels.base import Rendered, Renderer
-from notifications.domain import local_time
-from notifications.domain.local_time import Language
 from notifications.domain.unsubscribe import unsubscribe_token
 from notifications.services.message_facts import Recipient, facts_of, recipient_of
 

@@ -14,12 +14,12 @@ from typing import Any, Literal
 from uuid import UUID
 
 from kombel_events.regions import TimeZone
+from kombel_runtime.parameters import one_of
 from sqlalchemy import Text, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.db.parameters import one_of
 from notifications.db.tables import activities, contacts, messages, training_sessions
 from notifications.rules import (
     FOLLOW_UPS,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from kombel_events.notifications import Channel
 from kombel_events.regions import TimeZone
+from kombel_runtime.local_time import Language
 from kombel_runtime.pagination import Page
 from pydantic import (
     BaseModel,
@@ -17,8 +18,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from notifications.domain.local_time import Language
 
 # Templates
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kombel_events.regions import TimeZone
-from notifications.domain.local_time import (
+from kombel_runtime.local_time import (
     Language,
     clock,
     date_and_time,

@@ -10,8 +10,8 @@ import pytest
 import segno
 from kombel_events.notifications import Channel
 from kombel_events.regions import TimeZone
+from kombel_runtime.local_time import Language
 from notifications.channels.base import Rendered
-from notifications.domain.local_time import Language
 from notifications.domain.unsubscribe import read_unsubscribe_token
 from notifications.rendering import (
     TEMPLATE_FOLDER,

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 import segno
 from fpdf import FPDF
 from kombel_events.regions import TimeZone
+from kombel_runtime.local_time import DAYS as DAY_NAMES
+from kombel_runtime.local_time import MONTHS as MONTH_NAMES
+from kombel_runtime.local_time import Language
 
 # Crockford's base32: digits and letters without I, L, O and U, which people misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,21 +26,8 @@ CODE_GROUP_LENGTH = 4
 # What a person may have typed for a letter that is not in the code's alphabet.
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+DAYS = DAY_NAMES[Language.INDONESIAN]
+MONTHS = MONTH_NAMES[Language.INDONESIAN]
 # Letters NFKD does not take apart, and marks people type in names.
 _LATIN1_NEAREST = str.maketrans(
     {

@@ -5,10 +5,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from kombel_runtime.parameters import texts
 from sqlalchemy import Update, any_, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.db.parameters import texts
 from membership.db.tables import communities, memberships, people, schools
 
 # What a person is matched by, in this order; NIP is unique too, but only ever refuses.

@@ -12,11 +12,11 @@ from typing import Any
 from kombel_events.membership import CommunityKind, CommunityUpdated, ForumType, Jenjang
 from kombel_runtime.errors import DomainError
 from kombel_runtime.imports.job import Chunk, Job, Row
+from kombel_runtime.parameters import texts
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
-from membership.db.parameters import texts
 from membership.db.tables import communities, schools
 from membership.domain.communities import (
     RegisterCommunity,

@@ -2,10 +2,10 @@
 
 from kombel_events.regions import RegionKind, regions
 from kombel_runtime.imports.job import Chunk, Job
+from kombel_runtime.parameters import texts
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.db.parameters import texts
 from membership.db.tables import regions as region_table
 
 

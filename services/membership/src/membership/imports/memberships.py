@@ -8,11 +8,11 @@ from uuid import UUID
 from kombel_events.membership import MemberJoined, MemberRole, MemberRoleChanged
 from kombel_runtime.errors import DomainError
 from kombel_runtime.imports.job import Chunk, Job, Row
+from kombel_runtime.parameters import texts, uuids
 from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from membership.db import records
-from membership.db.parameters import texts, uuids
 from membership.db.tables import communities, memberships
 from membership.domain.access import can_manage_community, may_enrol
 from membership.domain.communities import name_key

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from kombel_events.membership import SchoolRegistered, SchoolUpdated
 from kombel_events.regions import regions
 from kombel_runtime.imports.job import Chunk, Job
+from kombel_runtime.parameters import texts
 from sqlalchemy import any_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from membership.db.parameters import texts
 from membership.db.tables import schools
 from membership.domain.schools import STATE_FIELDS, state_event
 

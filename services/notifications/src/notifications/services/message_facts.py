@@ -14,6 +14,7 @@ from uuid import UUID
 
 from kombel_events.regions import TimeZone, regions
 from kombel_events.trainings import RegistrationStatus
+from kombel_runtime.local_time import Language, zone_of
 from sqlalchemy import RowMapping, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +26,6 @@ from notifications.db.tables import (
     training_sessions,
     trainings,
 )
-from notifications.domain.local_time import Language, zone_of
 
 CANCELLED = "cancelled"
 ARCHIVED = "archived"

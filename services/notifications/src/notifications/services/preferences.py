@@ -13,12 +13,12 @@ from uuid import UUID
 
 from kombel_events.notifications import Channel
 from kombel_runtime.errors import Malformed
+from kombel_runtime.local_time import zone_of
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.db.tables import channel_preferences, contacts, quiet_hours
-from notifications.domain.local_time import zone_of
 from notifications.domain.unsubscribe import read_unsubscribe_token
 from notifications.schemas import ChannelSwitches, PreferencesIn, PreferencesOut, QuietHours
 

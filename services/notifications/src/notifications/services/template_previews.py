@@ -16,9 +16,9 @@ from jinja2 import TemplateError
 from kombel_events.notifications import Channel
 from kombel_events.regions import TimeZone
 from kombel_runtime.errors import Invalid, NotFound
+from kombel_runtime.local_time import Language
 
 from notifications.channels.base import Rendered
-from notifications.domain.local_time import Language
 from notifications.rendering import TEMPLATES, Links, render_template, template_context
 from notifications.services.message_facts import Recipient
 

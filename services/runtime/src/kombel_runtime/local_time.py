@@ -1,5 +1,5 @@
 """Instants as a recipient reads them: in the zone of their place, the way their language writes
-dates and hours. Pure functions, no I/O.
+dates and hours: messages, certificates. Pure functions, no I/O.
 
 Indonesian writes the hour with a dot and the zone after it ("Senin, 9 Desember 2026, 08.00
 WIB"); English keeps the Indonesian zone names, which is what a reader in Indonesia knows
@@ -24,7 +24,7 @@ class Language(StrEnum):
         return cls.ENGLISH if (code or "").strip().lower() == cls.ENGLISH else cls.INDONESIAN
 
 
-_DAYS = {
+DAYS = {
     Language.INDONESIAN: ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
     Language.ENGLISH: (
         "Monday",
@@ -36,7 +36,7 @@ _DAYS = {
         "Sunday",
     ),
 }
-_MONTHS = {
+MONTHS = {
     Language.INDONESIAN: (
         "Januari",
         "Februari",
@@ -85,8 +85,8 @@ def local(instant: datetime, zone: TimeZone) -> datetime:
 def long_date(instant: datetime, zone: TimeZone, language: Language) -> str:
     """ "Senin, 9 Desember 2026" / "Monday, 9 December 2026": the date in the zone."""
     moment = local(instant, zone)
-    day = _DAYS[language][moment.weekday()]
-    return f"{day}, {moment.day} {_MONTHS[language][moment.month - 1]} {moment.year}"
+    day = DAYS[language][moment.weekday()]
+    return f"{day}, {moment.day} {MONTHS[language][moment.month - 1]} {moment.year}"
 
 
 def clock(instant: datetime, zone: TimeZone, language: Language) -> str:
