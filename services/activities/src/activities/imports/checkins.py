@@ -34,12 +34,10 @@ from activities.db.tables import registrations, replica_people
 from activities.identity_key import digests_of
 from activities.imports.attendance import name_key
 from activities.imports.organisers import checkin_session, target_of
-from activities.services.checkins import OK, SCAN_SLACK, check_in_many
+from activities.services.checkins import OK, check_in_many, near_the_session
 from activities.services.seats import CANCELLED, REGISTERED, WAITLISTED
 
 KIND = "checkins"
-# A time far from the session is a typing mistake, and would hold as the earliest for good.
-SLACK = SCAN_SLACK
 ALREADY_CHECKED_IN = "sudah tercatat hadir"
 TIME_FORMAT = "tulis jam seperti 08.15, atau tanggal dan jam seperti 25/05/2026 08.15"
 
@@ -161,7 +159,7 @@ def _time_of(row: Row, place: dict[str, Any]) -> datetime | str | None:
         at = at if at.tzinfo else at.replace(tzinfo=zone)
     else:
         at = datetime.combine(starts.date(), time.fromisoformat(written), zone)
-    if not place["starts_at"] - SLACK <= at <= place["ends_at"] + SLACK:
+    if not near_the_session(place, at):
         local = starts.strftime("%d/%m/%Y %H.%M")
         return f"Waktu Hadir: jauh dari waktu sesi (mulai {local} {place['timezone']})"
     return at

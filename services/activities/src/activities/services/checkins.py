@@ -175,6 +175,14 @@ async def session_for_checkin(
     return dict(row)
 
 
+def near_the_session(place: Mapping[str, Any], at: datetime) -> bool:
+    """Whether a time given by a device or on a paper list can be a check-in at the session:
+    within `SCAN_SLACK` of it."""
+    starts: datetime = place["starts_at"]
+    ends: datetime = place["ends_at"]
+    return starts - SCAN_SLACK <= at <= ends + SCAN_SLACK
+
+
 def placed_scan_time(
     scanned_at: datetime | None, place: Mapping[str, Any], now: datetime
 ) -> datetime:
@@ -186,7 +194,7 @@ def placed_scan_time(
     at = instant(scanned_at, TimeZone(place["timezone"]), "scanned_at")
     if at > now + CLOCK_SKEW:
         raise ScannedInFuture
-    if not place["starts_at"] - SCAN_SLACK <= at <= place["ends_at"] + SCAN_SLACK:
+    if not near_the_session(place, at):
         raise ScannedOutOfRange
     return at
 
