@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from activities.db.tables import replica_people, training_sessions, trainings
+from activities.db.tables import replica_people, replica_schools, training_sessions, trainings
 from kombel_events import IntegrationEvent
 from kombel_runtime.envelope import Envelope
 from kombel_runtime.ids import uuid7
 from kombel_runtime.testing.harness import RunningPlatform, eventually
+from membership.testing import school
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -143,3 +144,21 @@ async def replicated(platform: RunningPlatform, *people: dict[str, Any]) -> None
         return int(found or 0)
 
     await eventually(count, lambda n: n == len(ids))
+
+
+async def replicated_school(platform: RunningPlatform, kabkota: str) -> str:
+    """A new school of the kabupaten/kota, once activities' replica knows it: a roster row
+    naming it is judged against that replica. Its NPSN."""
+    npsn = await school(platform, kabkota)
+
+    async def known() -> int:
+        async with platform.runtime("activities").sessions() as session:
+            found = await session.scalar(
+                select(func.count())
+                .select_from(replica_schools)
+                .where(replica_schools.c.npsn == npsn)
+            )
+        return int(found or 0)
+
+    await eventually(known, lambda n: n == 1)
+    return npsn

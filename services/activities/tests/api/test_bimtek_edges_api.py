@@ -18,10 +18,10 @@ from kombel_runtime.testing.regions import (
     fresh_kabkotas,
     province_of,
 )
-from membership.testing import nuptk, person, school
+from membership.testing import nuptk, person
 from sqlalchemy import func, select
 
-from ..roster_fixtures import a_training, imported, replicated, roster
+from ..roster_fixtures import a_training, imported, replicated, replicated_school, roster
 from ..trainings_fixtures import a_bimtek, people, seats
 
 pytestmark = pytest.mark.infra
@@ -45,7 +45,8 @@ async def test_a_roster_row_does_not_register_a_person_outside_the_uploaders_are
     codes = fresh_kabkotas(3)
     province = province_of(codes[0])
     here, there = codes[:2]
-    npsn_here, npsn_there = await school(platform, here), await school(platform, there)
+    npsn_here = await replicated_school(platform, here)
+    npsn_there = await replicated_school(platform, there)
     stranger = await person(platform, npsn_there, full_name="Orang Kabupaten Lain")
     await replicated(platform, stranger)
     async with platform.runtime("activities").sessions() as session:

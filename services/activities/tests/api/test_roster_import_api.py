@@ -18,10 +18,10 @@ from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas, fresh_province, province_of
-from membership.testing import nuptk, person, school
+from membership.testing import nuptk, person
 from sqlalchemy import func, select
 
-from ..roster_fixtures import a_training, imported, noted, replicated, roster
+from ..roster_fixtures import a_training, imported, noted, replicated, replicated_school, roster
 
 pytestmark = pytest.mark.infra
 
@@ -70,7 +70,7 @@ async def test_a_roster_seats_known_and_new_people_in_order_and_a_reupload_chang
     here_name = regions().get(here)
     assert here_name is not None
     npsn_here, npsn_there, npsn_nowhere = [
-        await school(platform, kabkota) for kabkota in (here, there, nowhere)
+        await replicated_school(platform, kabkota) for kabkota in (here, there, nowhere)
     ]
     ani = await person(platform, npsn_here, full_name="Ani Lubis")
     budi = await person(platform, npsn_here, full_name="Budi Santoso", email="budi@contoh.sch.id")
@@ -197,7 +197,7 @@ async def test_a_person_membership_refuses_loses_the_seat_with_the_reason_on_the
     codes = fresh_kabkotas(3)
     province = province_of(codes[0])
     here = codes[0]
-    npsn = await school(platform, here)
+    npsn = await replicated_school(platform, here)
     known = await person(platform, npsn, full_name="Hana Tarigan")
     await replicated(platform, known)
     ghost = f"7{nuptk()[:7]}"
@@ -250,7 +250,7 @@ async def test_a_full_session_takes_the_rest_of_the_file_on_its_waitlist_in_row_
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
     codes = fresh_kabkotas(3)
     province = province_of(codes[0])
-    npsn = await school(platform, codes[0])
+    npsn = await replicated_school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(codes[0], 2)])
     rows = [[f"Peserta {n}", nuptk(), "", "", "guru", npsn, "", "S1"] for n in range(6)]
@@ -275,7 +275,7 @@ async def test_who_may_upload_a_roster_and_where_district_staff_may_place_rows(
     codes = fresh_kabkotas(3)
     province = province_of(codes[0])
     mine, other, empty = codes[:3]
-    npsn = await school(platform, mine)
+    npsn = await replicated_school(platform, mine)
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(mine, 10), (other, 10)])
     content = roster(
@@ -322,7 +322,7 @@ async def test_end_to_end_a_new_person_on_a_roster_is_created_by_membership_and_
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
     codes = fresh_kabkotas(3)
     province = province_of(codes[0])
-    npsn = await school(platform, codes[0])
+    npsn = await replicated_school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(codes[0], 5)])
     new_nuptk = nuptk()
