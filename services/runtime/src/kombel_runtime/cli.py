@@ -190,6 +190,22 @@ def replay(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def seed(arguments: argparse.Namespace) -> int:
+    """Fill the running platform with a demo province, through its public APIs."""
+    if not arguments.demo:
+        raise SystemExit("Only the demo province exists so far: `kombel seed --demo`.")
+    from reporting.demo import run_demo_seed
+
+    port = os.environ.get("KOMBEL_PORT", "8000")
+    return run_demo_seed(
+        arguments.url or f"http://127.0.0.1:{port}",
+        _issuer(arguments),
+        province=arguments.province,
+        scale=arguments.scale,
+        kabkotas=arguments.kabkota,
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kombel", description=__doc__)
     root.add_argument("--data-dir", help="data folder of the embedded stack (default .kombel)")
@@ -219,6 +235,14 @@ def parser() -> argparse.ArgumentParser:
     replaying.add_argument("service")
     replaying.add_argument("replica")
     replaying.set_defaults(run=replay)
+
+    seeding = commands.add_parser("seed", help="fill the running platform with demo data")
+    seeding.add_argument("--demo", action="store_true", help="a province with a year of work")
+    seeding.add_argument("--url", help="the platform (default http://127.0.0.1:$KOMBEL_PORT)")
+    seeding.add_argument("--province", default="12", help="province code (default 12)")
+    seeding.add_argument("--scale", choices=["full", "small"], default="full")
+    seeding.add_argument("--kabkota", action="append", help="only these kabupaten/kota")
+    seeding.set_defaults(run=seed)
 
     letters = commands.add_parser("deadletters", help="list or replay dead letters")
     letters.add_argument("action", choices=["topics", "list", "replay"])
