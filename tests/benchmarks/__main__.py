@@ -1,6 +1,6 @@
 """`make bench`: the platform's benchmarks on the embedded stack, printed as tables.
 
-`KOMBEL_BENCH_ONLY` runs some sections only: events, activities, imports, bimtek."""
+`KOMBEL_BENCH_ONLY` runs some sections only: events, activities, imports, bimtek, dashboard."""
 
 import asyncio
 import os
@@ -19,6 +19,7 @@ from tests.benchmarks.activities import (
 )
 from tests.benchmarks.attendance import import_attendance
 from tests.benchmarks.bimtek import BimtekDay, bimtek_day
+from tests.benchmarks.dashboard import dashboard_section
 from tests.benchmarks.imports import (
     ImportResult,
     copy_floor,
@@ -36,7 +37,7 @@ from tests.benchmarks.pipeline import (
 )
 from tests.benchmarks.report import Result, markdown_table
 
-SECTIONS = ("events", "activities", "imports", "bimtek")
+SECTIONS = ("events", "activities", "imports", "bimtek", "dashboard")
 
 
 def sections_wanted() -> list[str]:
@@ -193,6 +194,9 @@ async def run(folder: Path) -> int:
             if "bimtek" in wanted:
                 print("Bimtek day …", flush=True)
                 reports.append(await bimtek_section(platform, folder / "bimtek"))
+            if "dashboard" in wanted:
+                print("Dashboards …", flush=True)
+                reports.append(await dashboard_section(platform, folder / "dashboard"))
     for report in reports:
         print()
         print(report)

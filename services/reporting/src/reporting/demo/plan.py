@@ -32,7 +32,7 @@ class Scale:
 
 
 SCALES = {
-    "full": Scale(kabkotas=None, schools=90, communities=40, meetings_lively=9),
+    "full": Scale(kabkotas=None, schools=90, communities=40, meetings_lively=7),
     "small": Scale(kabkotas=2, schools=6, communities=4, meetings_lively=5),
 }
 
@@ -177,7 +177,7 @@ def _person(
     email = None
     if rng.random() < 0.08:
         local = ".".join(name.split(",")[0].lower().split()[:2])
-        email = f"{local}.{serial}@guru.example"
+        email = f"{local}.{school.kabkota_code.replace('.', '')}{serial}@guru.example"
     return Person(nuptk, name, position, school.npsn, school.kabkota_code, email)
 
 
@@ -295,8 +295,8 @@ def _meetings(rng: random.Random, scale: Scale, community: Community, today: dat
     lively = scale.meetings_lively
     count, first, last = {
         "lively": (lively, 360, 3),
-        "regular": (max(2, lively // 2), 350, 20),
-        "quiet": (max(2, lively // 3), 360, 150),
+        "regular": (lively // 2, 350, 20),
+        "quiet": (lively // 3, 360, 150),
         "dormant": (0, 0, 0),
     }[community.liveliness]
     if count == 0:

@@ -73,7 +73,9 @@ class DemoSeed:
             return self.result
         if started:
             self.say("Provinsi demo sudah dimulai sebelumnya; melanjutkan yang belum ada.")
-        await self._timed("sekolah, PTK, komunitas dan anggota (impor membership)", self._imports)
+        await self._timed(
+            "sekolah, PTK, komunitas dan anggota (impor membership)", self.import_membership
+        )
         await self._timed("kegiatan setahun terakhir", lambda: self._meetings(resume=started))
         await self._timed("bimtek, daftar peserta dan daftar hadir", self._bimtek)
         return self.result
@@ -97,7 +99,9 @@ class DemoSeed:
 
     # Membership
 
-    async def _imports(self) -> None:
+    async def import_membership(self) -> None:
+        """Schools, people, communities and members from spreadsheets, as a Dinas keeps them;
+        then the ids membership gave the communities and people."""
         plan = self.plan
         schools = csv_file(
             ["NPSN", "Nama Sekolah", "Jenjang", "Status", "Kabupaten/Kota"],

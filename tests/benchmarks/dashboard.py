@@ -1,0 +1,701 @@
+"""Dashboards over a big province (issue 11): 5,000 communities and 2,000,000 activities, a
+province dashboard and a district drill-down at 20 users, beside the same figures computed by
+`GROUP BY` over activities' own rows; and how soon a bimtek check-in shows in its roll-up.
+
+The province (Sulawesi Selatan, 24 kabupaten/kota) gets its schools, people, communities and
+members the way offices send them: membership's imports, through the API (the demo's planner
+writes the sheets). Its activities are too many for the API in a benchmark's time, so they
+are COPied into activities' tables, and their events go to reporting by the real path for a
+first slice (activities' outbox → relay → Kafka → reporting's consumer), whose rate is
+reported; the rest are produced straight to Kafka in batches (`KOMBEL_BENCH_DASHBOARD_PATH=
+outbox` sends them all through the outbox), and the time until reporting has caught up is
+reported too.
+
+The dashboards are served by reporting's API under uvicorn in a process of its own (`served`),
+once with its Redis cache and once without, and driven by 20 closed-loop users in another
+process (`python -m tests.benchmarks.dashboard`): each user sends its next request when its
+last one is answered. The `GROUP BY` baseline runs the same load shape against activities'
+database, the query a dashboard without read models would run.
+"""
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+from kombel_events.activities import ActivityLogged
+from kombel_events.regions import regions
+from kombel_events.topics import ACTIVITIES_ACTIVITIES
+from kombel_runtime.auth import Role
+from kombel_runtime.database import asyncpg_dsn
+from kombel_runtime.envelope import Envelope
+from kombel_runtime.ids import uuid7
+from kombel_runtime.messaging_tables import LANES
+from kombel_runtime.testing.harness import RunningPlatform, eventually
+from reporting.demo.plan import Scale, plan_province
+from reporting.demo.platform_api import PlatformApi
+from reporting.demo.seed import DemoSeed
+from sqlalchemy import text as sql
+
+from tests.benchmarks.bimtek import scheduled_training, settled
+from tests.benchmarks.door import seats_at_the_door
+from tests.benchmarks.report import markdown_table
+from tests.benchmarks.served import served, service_environment
+
+PROVINCE = "73"  # Sulawesi Selatan: kept out of the tests' pool of fresh regions
+# Per kabupaten/kota: 42 communities inside schools and 168 across them, about 5,000 in all.
+SCALE = Scale(kabkotas=None, schools=130, communities=168, meetings_lively=0)
+USERS = 20
+DAYS = 730  # activities spread over two years
+ATTENDANCE_DAYS = 100  # members present are recorded for the activities that windows count
+SOURCE = "/kombel/activities"
+LOGGED = ActivityLogged.event_type
+# How reporting's dashboard is told to skip its Redis cache (a setting of the reporting service).
+NO_CACHE = {"dashboard_cache_seconds": 0}
+
+
+def activities_wanted() -> int:
+    return int(os.environ.get("KOMBEL_BENCH_DASHBOARD_ACTIVITIES", "2000000"))
+
+
+def outbox_slice() -> int:
+    """How many activities' events go through the outbox; the rest straight to Kafka."""
+    if os.environ.get("KOMBEL_BENCH_DASHBOARD_PATH") == "outbox":
+        return activities_wanted()
+    return min(activities_wanted(), int(os.environ.get("KOMBEL_BENCH_DASHBOARD_SLICE", "100000")))
+
+
+def requests_wanted() -> int:
+    return int(os.environ.get("KOMBEL_BENCH_DASHBOARD_REQUESTS", "2000"))
+
+
+@dataclass(frozen=True)
+class Community:
+    id: uuid.UUID
+    kabkota: str
+    members: tuple[uuid.UUID, ...]
+    weight: float  # how busy: 0 never met, quiet ones stopped months ago
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    count: int
+    seconds: float
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    note: str = ""
+
+
+async def dashboard_section(platform: RunningPlatform, folder: Path) -> str:
+    load_before = os.getloadavg()[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    communities = await _province(platform)
+    loading = await _activities(platform, communities)
+    figures = await _figures(platform)
+    reporting = platform.runtime("reporting").settings
+    rows: list[Timing] = [*loading]
+    paths = _dashboard_requests(platform, requests_wanted())
+    for label, changes in (("cache on", {}), ("cache off", NO_CACHE)):
+        environment = service_environment(reporting, role="api", **changes)
+        async with served(
+            f"reporting-{label[-3:]}", "reporting.app:create_app", environment, folder
+        ) as api:
+            for scope, chosen in paths.items():
+                times, seconds = await _driven(str(api.base_url), chosen)
+                rows.append(_timing(f"{scope}, {label}, {USERS} users", times, seconds))
+    baseline = await _group_by_load(platform, paths)
+    rows += baseline
+    seen = await _checkin_seen(platform)
+    return "\n".join(
+        [
+            "Dashboards",
+            "",
+            markdown_table(
+                ["run", "count", "seconds", "p50 ms", "p95 ms", "note"],
+                [
+                    [r.name, r.count, f"{r.seconds:.1f}", _ms(r.p50_ms), _ms(r.p95_ms), r.note]
+                    for r in rows
+                ],
+            ),
+            "",
+            _verdict(rows),
+            figures,
+            f"bimtek roll-up after a check-in's commit: {_ms(statistics.median(seen))} ms median, "
+            f"{_ms(max(seen))} ms at most over {len(seen)} check-ins (aim: within 2,000 ms)",
+            f"{len(communities)} communities in {PROVINCE} "
+            f"({len(regions().kabkota_of(PROVINCE))} kabupaten/kota); machine: {os.cpu_count()} "
+            f"cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.",
+        ]
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _timing(name: str, times: list[float], seconds: float, note: str = "") -> Timing:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return Timing(name, len(times), seconds, statistics.median(ordered), p95, note)
+
+
+def _verdict(rows: list[Timing]) -> str:
+    by_name = {r.name: r for r in rows}
+    lines = []
+    for scope in ("province", "district"):
+        cached = by_name.get(f"{scope}, cache on, {USERS} users")
+        bare = by_name.get(f"{scope}, cache off, {USERS} users")
+        grouped = by_name.get(f"{scope}, GROUP BY over activities' rows, {USERS} users")
+        if not (cached and bare and grouped and cached.p95_ms and bare.p95_ms and grouped.p95_ms):
+            continue
+        lines.append(
+            f"{scope}: p95 {cached.p95_ms:.0f} ms cached, {bare.p95_ms:.0f} ms from the read "
+            f"model (aim: under 100 ms); GROUP BY / read model at p95: "
+            f"{grouped.p95_ms / bare.p95_ms:.0f}x (aim: at least 10x)"
+        )
+    return "\n".join(lines)
+
+
+# The province, through membership's imports
+
+
+async def _province(platform: RunningPlatform) -> list[Community]:
+    """The province's communities with their members, once activities and reporting know
+    them all."""
+    today = datetime.now(UTC).date()
+    plan = plan_province(PROVINCE, SCALE, today, seed=11)
+    seed = DemoSeed(PlatformApi(platform.client, platform.embedded.issuer), plan, lambda _: None)
+    began = time.perf_counter()
+    await seed.import_membership()
+    rng = random.Random(11)
+    communities = []
+    for planned in plan.communities:
+        liveliness = rng.choices(("lively", "regular", "quiet", "dormant"), (4, 3, 2, 1))[0]
+        communities.append(
+            Community(
+                uuid.UUID(seed.community_ids[(planned.kabkota_code, planned.name)]),
+                planned.kabkota_code,
+                tuple(uuid.UUID(seed.person_ids[nuptk]) for nuptk, _, _ in planned.members),
+                {"lively": 3.0, "regular": 1.5, "quiet": 1.0, "dormant": 0.0}[liveliness],
+                liveliness == "quiet",
+            )
+        )
+    members = sum(len(c.members) for c in communities)
+    await _replicated(platform, len(communities), members)
+    print(
+        f"  {len(communities)} communities, {members} members imported and replicated in "
+        f"{time.perf_counter() - began:.0f} s",
+        flush=True,
+    )
+    return communities
+
+
+async def _replicated(platform: RunningPlatform, communities: int, members: int) -> None:
+    async def counts() -> tuple[int, int]:
+        async with platform.runtime("activities").sessions() as session:
+            found = (
+                await session.execute(
+                    sql(
+                        "SELECT (SELECT count(*) FROM replica_communities"
+                        " WHERE province_code = :p), (SELECT count(*) FROM replica_memberships m"
+                        " JOIN replica_communities c"
+                        " ON c.id = m.community_id WHERE c.province_code = :p)"
+                    ),
+                    {"p": PROVINCE},
+                )
+            ).one()
+        return int(found[0]), int(found[1])
+
+    await eventually(counts, lambda c: c == (communities, members), timeout_s=600, interval_s=1)
+    await settled(platform)
+
+
+# Two years of activities: COPY into activities' tables, events by the outbox or Kafka
+
+CHUNK = 50_000
+PHASES = ("refleksi_awal", "perencanaan", "implementasi", "evaluasi")
+TITLES = (
+    "Refleksi hasil Rapor Pendidikan",
+    "Menyusun modul ajar",
+    "Praktik mengajar",
+    "Evaluasi hasil belajar murid",
+)
+# The event's JSON as `ActivityLogged.to_json()` writes it; checked against it once a chunk.
+_LOGGED_JSON = (
+    '{{"activity_id":"{id}","community_id":"{community}","province_code":"{province}",'
+    '"kabkota_code":"{kabkota}","title":"{title}","phase":"{phase}","mode":"luring",'
+    '"starts_at":"{starts}","timezone":"WITA","duration_minutes":90,"attendees":{attendees},'
+    '"good_practice":false}}'
+)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    activities: list[tuple[Any, ...]]
+    attendance: list[tuple[uuid.UUID, uuid.UUID, str]]
+    events: list[tuple[str, bytes]]  # (key, value) of each ActivityLogged
+
+
+def _chunks(communities: Sequence[Community], count: int, now: datetime) -> Iterator[Chunk]:
+    """The activities, `CHUNK` at a time, the same ones on every call (a seeded generator)."""
+    rng = random.Random(73)
+    total = sum(c.weight for c in communities)
+    shares = [round(count * c.weight / total) for c in communities]
+    shares[max(range(len(shares)), key=shares.__getitem__)] += count - sum(shares)
+    now = now.replace(microsecond=0)
+    recent = now - timedelta(days=ATTENDANCE_DAYS)
+    chunk = Chunk([], [], [])
+    for community, share in zip(communities, shares, strict=True):
+        latest = DAYS * 86400 - (150 * 86400 if community.quiet else 3600)
+        for _ in range(share):
+            starts = now - timedelta(seconds=rng.randint(0, latest))
+            if community.quiet:
+                starts -= timedelta(days=150)
+            activity = uuid7()
+            turn = rng.randrange(4)
+            present: list[uuid.UUID] = []
+            if starts > recent and community.members:
+                size = rng.randint(min(2, len(community.members)), min(9, len(community.members)))
+                present = rng.sample(community.members, size)
+            chunk.activities.append(
+                (
+                    activity,
+                    community.id,
+                    PROVINCE,
+                    community.kabkota,
+                    TITLES[turn],
+                    PHASES[turn],
+                    starts,
+                    "WITA",
+                    90,
+                    "luring",
+                    "Aula gugus",
+                    "bench",
+                )
+            )
+            chunk.attendance.extend((activity, person, "bench") for person in present)
+            value = _LOGGED_JSON.format(
+                id=activity,
+                community=community.id,
+                province=PROVINCE,
+                kabkota=community.kabkota,
+                title=TITLES[turn],
+                phase=PHASES[turn],
+                starts=starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                attendees=len(present),
+            )
+            chunk.events.append((str(community.id), value.encode()))
+            if len(chunk.activities) == CHUNK:
+                yield _checked(chunk)
+                chunk = Chunk([], [], [])
+    if chunk.activities:
+        yield _checked(chunk)
+
+
+def _checked(chunk: Chunk) -> Chunk:
+    """The chunk, once its first event is what the published language writes."""
+    row, (_, value) = chunk.activities[0], chunk.events[0]
+    written = ActivityLogged(
+        activity_id=row[0],
+        community_id=row[1],
+        province_code=row[2],
+        kabkota_code=row[3],
+        title=row[4],
+        phase=row[5],
+        mode="luring",
+        starts_at=row[6],
+        timezone="WITA",
+        duration_minutes=90,
+        attendees=sum(1 for a in chunk.attendance if a[0] == row[0]),
+    ).to_json()
+    if written != value:
+        raise AssertionError(f"the benchmark's event differs:\n{written!r}\n{value!r}")
+    return chunk
+
+
+ACTIVITY_COLUMNS = (
+    "id",
+    "community_id",
+    "province_code",
+    "kabkota_code",
+    "title",
+    "phase",
+    "starts_at",
+    "timezone",
+    "duration_minutes",
+    "mode",
+    "place",
+    "recorded_by",
+)
+OUTBOX_COLUMNS = (
+    "event_id",
+    "event_type",
+    "topic",
+    "key",
+    "lane",
+    "source",
+    "subject",
+    "occurred_at",
+    "data",
+)
+
+
+def _outbox_records(events: list[tuple[str, bytes]], now: datetime) -> list[tuple[Any, ...]]:
+    topic = ACTIVITIES_ACTIVITIES.name
+    return [
+        (uuid7(), LOGGED, topic, key, zlib.crc32(key.encode()) % LANES, SOURCE, key, now, value)
+        for key, value in events
+    ]
+
+
+async def _activities(platform: RunningPlatform, communities: list[Community]) -> list[Timing]:
+    count = activities_wanted()
+    through_outbox = outbox_slice()
+    now = datetime.now(UTC)
+    dsn = asyncpg_dsn(platform.runtime("activities").settings.database_url)
+    connection = await asyncpg.connect(dsn)
+    began = time.perf_counter()
+    attended = 0
+    try:
+        for chunk in _chunks(communities, count, now):
+            async with connection.transaction():
+                await connection.copy_records_to_table(
+                    "activities", records=chunk.activities, columns=ACTIVITY_COLUMNS
+                )
+                await connection.copy_records_to_table(
+                    "attendance",
+                    records=chunk.attendance,
+                    columns=("activity_id", "person_id", "recorded_by"),
+                )
+            attended += len(chunk.attendance)
+        await connection.execute("ANALYZE activities; ANALYZE attendance")
+        copied = time.perf_counter() - began
+        print(
+            f"  {count} activities, {attended} attendance rows COPied in {copied:.0f} s", flush=True
+        )
+        consumer = _consumer_of(platform, ActivityLogged)
+        began = time.perf_counter()
+        sent = 0
+        for chunk in _chunks(communities, through_outbox, now):
+            async with connection.transaction():
+                await connection.copy_records_to_table(
+                    "kombel_outbox",
+                    records=_outbox_records(chunk.events, now),
+                    columns=OUTBOX_COLUMNS,
+                )
+            sent += len(chunk.events)
+            if sent >= through_outbox:
+                break
+        await _caught_up(platform, consumer, through_outbox)
+        outboxed = time.perf_counter() - began
+    finally:
+        await connection.close()
+    rows = [
+        Timing("activities + attendance: COPY into activities' tables", count, copied),
+        Timing(
+            "events: outbox → relay → Kafka → reporting",
+            through_outbox,
+            outboxed,
+            note=f"{through_outbox / outboxed:.0f} events/s",
+        ),
+    ]
+    rest = count - through_outbox
+    if rest > 0:
+        began = time.perf_counter()
+        await _produced(platform, communities, count, through_outbox, now)
+        produced = time.perf_counter() - began
+        await _caught_up(platform, consumer, count)
+        caught_up = time.perf_counter() - began
+        rows.append(
+            Timing(
+                "events: produced straight to Kafka, then reporting",
+                rest,
+                caught_up,
+                note=f"produced in {produced:.0f} s; {rest / caught_up:.0f} events/s",
+            )
+        )
+    return rows
+
+
+async def _produced(
+    platform: RunningPlatform, communities: list[Community], count: int, skip: int, now: datetime
+) -> None:
+    """The events after the outbox's slice, produced in batches as the relay would."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=platform.kafka_bootstrap,
+        acks="all",
+        linger_ms=20,
+        max_batch_size=1024 * 1024,
+    )
+    await producer.start()
+    seen = 0
+    try:
+        for chunk in _chunks(communities, count, now):
+            events = chunk.events[max(0, skip - seen) :]
+            seen += len(chunk.events)
+            sends = []
+            for key, value in events:
+                headers = Envelope(
+                    id=uuid7(), type=LOGGED, source=SOURCE, subject=key, time=now, data=b""
+                ).kafka_headers()
+                sends.append(
+                    await producer.send(
+                        ACTIVITIES_ACTIVITIES.name, value=value, key=key.encode(), headers=headers
+                    )
+                )
+            await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+
+
+def _consumer_of(platform: RunningPlatform, event: type[Any]) -> str:
+    """The name of reporting's consumer group that follows `event`."""
+    for spec in platform.runtime("reporting").definition.consumers:
+        if any(s.event is event for s in spec.subscriptions):
+            return spec.name
+    raise RuntimeError(f"reporting follows no {event.__name__}")
+
+
+async def _caught_up(platform: RunningPlatform, consumer: str, count: int) -> None:
+    async def handled() -> int:
+        async with platform.runtime("reporting").sessions() as session:
+            found = await session.scalar(
+                sql("SELECT count(*) FROM kombel_inbox WHERE consumer = :c AND event_type = :t"),
+                {"c": consumer, "t": LOGGED},
+            )
+        return int(found or 0)
+
+    await eventually(handled, lambda n: n >= count, timeout_s=3600, interval_s=1)
+
+
+# The dashboards under load, and the GROUP BY that read models spare
+
+SUMMARY = "/reporting/regions/{code}/summary"
+# What a dashboard without read models would run on activities' database: the same figures,
+# from the source rows, per kabupaten/kota of a province or per community of one.
+GROUP_BY = """
+WITH recent AS (
+    SELECT a.community_id, a.starts_at,
+           (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS present
+    FROM activities a
+    WHERE a.province_code = $1 AND a.kabkota_code LIKE $2
+      AND a.starts_at > now() - interval '90 days'
+),
+per_community AS (
+    SELECT c.id, c.kabkota_code,
+           count(r.starts_at) FILTER (WHERE r.starts_at > now() - interval '30 days') AS d30,
+           count(r.starts_at) AS d90,
+           count(r.starts_at) FILTER (
+               WHERE r.starts_at > now() - interval '60 days' AND r.present >= 3
+           ) AS qualifying,
+           (SELECT max(a.starts_at) FROM activities a WHERE a.community_id = c.id) AS last_at,
+           (SELECT count(*) FROM replica_memberships m
+            WHERE m.community_id = c.id AND m.ended_on IS NULL) AS members
+    FROM replica_communities c LEFT JOIN recent r ON r.community_id = c.id
+    WHERE c.province_code = $1 AND c.kabkota_code LIKE $2 AND c.status = 'active'
+    GROUP BY c.id, c.kabkota_code
+)
+"""
+PROVINCE_GROUP_BY = (
+    GROUP_BY
+    + """
+SELECT kabkota_code, count(*) AS communities, count(*) FILTER (WHERE qualifying >= 2) AS active,
+       sum(d30) AS activities_30d, sum(members) AS members
+FROM per_community GROUP BY kabkota_code ORDER BY kabkota_code
+"""
+)
+DISTRICT_GROUP_BY = (
+    GROUP_BY
+    + """
+SELECT id, members, d30 AS activities_30d, d90 AS activities_90d, last_at,
+       qualifying >= 2 AS active
+FROM per_community ORDER BY id
+"""
+)
+
+
+def _dashboard_requests(
+    platform: RunningPlatform, count: int
+) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """For each view, `count` requests of 20 different people: the province's staff, and
+    district staff of each kabupaten/kota in turn."""
+    places = [r.code for r in regions().kabkota_of(PROVINCE)]
+    province = [platform.auth(Role.PROVINCE_STAFF, province=PROVINCE) for _ in range(USERS)]
+    district = {k: platform.auth(Role.DISTRICT_STAFF, kabkota=k) for k in places}
+    return {
+        "province": [(SUMMARY.format(code=PROVINCE), province[n % USERS]) for n in range(count)],
+        "district": [
+            (SUMMARY.format(code=places[n % len(places)]), district[places[n % len(places)]])
+            for n in range(count)
+        ],
+    }
+
+
+async def _driven(
+    base_url: str, requests: list[tuple[str, dict[str, str]]]
+) -> tuple[list[float], float]:
+    """The requests sent by `USERS` closed-loop users in a process of their own."""
+    plan = {"base_url": base_url, "requests": requests, "users": USERS}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.benchmarks.dashboard",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    answer, failure = await process.communicate(json.dumps(plan).encode())
+    if process.returncode != 0:
+        raise RuntimeError(f"the dashboard's users failed:\n{failure.decode()[-3000:]}")
+    found = json.loads(answer)
+    return found["times"], found["seconds"]
+
+
+async def _group_by_load(
+    platform: RunningPlatform, paths: dict[str, list[tuple[str, dict[str, str]]]]
+) -> list[Timing]:
+    """The GROUP BY of each view, by `USERS` connections at once, a tenth as many times."""
+    dsn = asyncpg_dsn(platform.runtime("activities").settings.database_url)
+    pool = await asyncpg.create_pool(dsn, min_size=USERS, max_size=USERS)
+    rows = []
+    try:
+        for scope, requests in paths.items():
+            codes = [path.split("/")[3] for path, _ in requests[: max(USERS, len(requests) // 10)]]
+            query = PROVINCE_GROUP_BY if scope == "province" else DISTRICT_GROUP_BY
+            times: list[float] = []
+            queue = list(codes)
+            began = time.perf_counter()
+
+            async def user(
+                queue: list[str] = queue, query: str = query, times: list[float] = times
+            ) -> None:
+                while queue:
+                    code = queue.pop()
+                    started = time.perf_counter()
+                    kabkota = "%" if code == PROVINCE else code
+                    await pool.fetch(query, PROVINCE, kabkota)
+                    times.append((time.perf_counter() - started) * 1000)
+
+            await asyncio.gather(*(user() for _ in range(USERS)))
+            rows.append(
+                _timing(
+                    f"{scope}, GROUP BY over activities' rows, {USERS} users",
+                    times,
+                    time.perf_counter() - began,
+                )
+            )
+    finally:
+        await pool.close()
+    return rows
+
+
+async def _figures(platform: RunningPlatform) -> str:
+    """Whether the province dashboard's numbers equal the GROUP BY's, kabupaten by kabupaten."""
+    dsn = asyncpg_dsn(platform.runtime("activities").settings.database_url)
+    connection = await asyncpg.connect(dsn)
+    try:
+        expected = {
+            r["kabkota_code"]: dict(r)
+            for r in await connection.fetch(PROVINCE_GROUP_BY, PROVINCE, "%")
+        }
+    finally:
+        await connection.close()
+    response = await platform.client.get(
+        SUMMARY.format(code=PROVINCE), headers=platform.auth(Role.NATIONAL_ADMIN)
+    )
+    if response.status_code != 200:
+        return f"province summary answered {response.status_code}: {response.text[:200]}"
+    differences = []
+    for item in response.json()["items"]:
+        wanted = expected.get(item["kabkota_code"], {})
+        for field in ("communities", "active", "activities_30d", "members"):
+            if int(item.get(field) or 0) != int(wanted.get(field) or 0):
+                differences.append(
+                    f"{item['kabkota_code']} {field}: {item.get(field)} "
+                    f"(GROUP BY {wanted.get(field)})"
+                )
+    if not differences:
+        return "province dashboard = GROUP BY over the source rows, in every kabupaten/kota"
+    return f"{len(differences)} figures differ from the GROUP BY: " + "; ".join(differences[:8])
+
+
+def counted(number: int) -> Callable[[int], bool]:
+    return lambda found: found >= number
+
+
+async def _checkin_seen(platform: RunningPlatform, count: int = 20) -> list[float]:
+    """Milliseconds from a check-in's answer until the training's roll-up counts it."""
+    staff = platform.auth(Role.PROVINCE_STAFF, province="12")
+    training, sessions = await scheduled_training(platform.client, staff, ["12.71"], 400)
+    seats = await seats_at_the_door(platform, sessions, 0)
+    await settled(platform)
+    summary = f"/reporting/trainings/{training}/summary"
+
+    async def checked_in() -> int:
+        response = await platform.client.get(summary, headers=staff)
+        if response.status_code != 200:
+            return -1
+        return int(response.json()["totals"]["checked_in"])
+
+    await eventually(checked_in, lambda n: n == 0, timeout_s=60)
+    seen = []
+    for number, (_, session, ticket) in enumerate(seats[:count], start=1):
+        response = await platform.client.post(
+            "/activities/checkins",
+            json={"ticket": ticket, "session_id": str(session)},
+            headers=staff,
+        )
+        response.raise_for_status()
+        committed = time.perf_counter()
+        await eventually(checked_in, counted(number), timeout_s=30, interval_s=0.01)
+        seen.append((time.perf_counter() - committed) * 1000)
+    return seen
+
+
+# The users: `python -m tests.benchmarks.dashboard`, a plan on standard input
+
+
+async def users(plan: dict[str, Any]) -> dict[str, Any]:
+    requests = list(reversed(plan["requests"]))
+    times: list[float] = []
+    limits = httpx.Limits(max_connections=plan["users"])
+    async with httpx.AsyncClient(base_url=plan["base_url"], timeout=120, limits=limits) as client:
+        # Untimed: connections opened, the app's first requests served.
+        for path, headers in plan["requests"][: plan["users"]]:
+            (await client.get(path, headers=headers)).raise_for_status()
+
+        async def user() -> None:
+            while requests:
+                path, headers = requests.pop()
+                started = time.perf_counter()
+                response = await client.get(path, headers=headers)
+                times.append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+
+        began = time.perf_counter()
+        await asyncio.gather(*(user() for _ in range(plan["users"])))
+    return {"times": times, "seconds": time.perf_counter() - began}
+
+
+def main() -> int:
+    json.dump(asyncio.run(users(json.load(sys.stdin))), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
