@@ -103,7 +103,6 @@ class Timing:
 
 async def dashboard_section(platform: RunningPlatform, folder: Path) -> str:
     load_before = os.getloadavg()[0]
-    folder.mkdir(parents=True, exist_ok=True)
     communities = await _province(platform)
     loading = await _activities(platform, communities)
     figures = await _figures(platform)
