@@ -27,9 +27,10 @@ import sys
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -236,97 +237,11 @@ TITLES = (
 )
 # The event's JSON as `ActivityLogged.to_json()` writes it; checked against it once a chunk.
 _LOGGED_JSON = (
-    '{{"activity_id":"{id}","community_id":"{community}","province_code":"{province}",'
+    '{{"activity_id":"{id}","community_id":"{community}","province_code":"' + PROVINCE + '",'
     '"kabkota_code":"{kabkota}","title":"{title}","phase":"{phase}","mode":"luring",'
     '"starts_at":"{starts}","timezone":"WITA","duration_minutes":90,"attendees":{attendees},'
     '"good_practice":false}}'
 )
-
-
-@dataclass(frozen=True)
-class Chunk:
-    activities: list[tuple[Any, ...]]
-    attendance: list[tuple[uuid.UUID, uuid.UUID, str]]
-    events: list[tuple[str, bytes]]  # (key, value) of each ActivityLogged
-
-
-def _chunks(communities: Sequence[Community], count: int, now: datetime) -> Iterator[Chunk]:
-    """The activities, `CHUNK` at a time, the same ones on every call (a seeded generator)."""
-    rng = random.Random(73)
-    total = sum(c.weight for c in communities)
-    shares = [round(count * c.weight / total) for c in communities]
-    shares[max(range(len(shares)), key=shares.__getitem__)] += count - sum(shares)
-    now = now.replace(microsecond=0)
-    recent = now - timedelta(days=ATTENDANCE_DAYS)
-    chunk = Chunk([], [], [])
-    for community, share in zip(communities, shares, strict=True):
-        latest = DAYS * 86400 - (150 * 86400 if community.quiet else 3600)
-        for _ in range(share):
-            starts = now - timedelta(seconds=rng.randint(0, latest))
-            if community.quiet:
-                starts -= timedelta(days=150)
-            activity = uuid7()
-            turn = rng.randrange(4)
-            present: list[uuid.UUID] = []
-            if starts > recent and community.members:
-                size = rng.randint(min(2, len(community.members)), min(9, len(community.members)))
-                present = rng.sample(community.members, size)
-            chunk.activities.append(
-                (
-                    activity,
-                    community.id,
-                    PROVINCE,
-                    community.kabkota,
-                    TITLES[turn],
-                    PHASES[turn],
-                    starts,
-                    "WITA",
-                    90,
-                    "luring",
-                    "Aula gugus",
-                    "bench",
-                )
-            )
-            chunk.attendance.extend((activity, person, "bench") for person in present)
-            value = _LOGGED_JSON.format(
-                id=activity,
-                community=community.id,
-                province=PROVINCE,
-                kabkota=community.kabkota,
-                title=TITLES[turn],
-                phase=PHASES[turn],
-                starts=starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                attendees=len(present),
-            )
-            chunk.events.append((str(community.id), value.encode()))
-            if len(chunk.activities) == CHUNK:
-                yield _checked(chunk)
-                chunk = Chunk([], [], [])
-    if chunk.activities:
-        yield _checked(chunk)
-
-
-def _checked(chunk: Chunk) -> Chunk:
-    """The chunk, once its first event is what the published language writes."""
-    row, (_, value) = chunk.activities[0], chunk.events[0]
-    written = ActivityLogged(
-        activity_id=row[0],
-        community_id=row[1],
-        province_code=row[2],
-        kabkota_code=row[3],
-        title=row[4],
-        phase=row[5],
-        mode="luring",
-        starts_at=row[6],
-        timezone="WITA",
-        duration_minutes=90,
-        attendees=sum(1 for a in chunk.attendance if a[0] == row[0]),
-    ).to_json()
-    if written != value:
-        raise AssertionError(f"the benchmark's event differs:\n{written!r}\n{value!r}")
-    return chunk
-
-
 ACTIVITY_COLUMNS = (
     "id",
     "community_id",
@@ -354,6 +269,126 @@ OUTBOX_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Activities:
+    """Two years of activities, compactly: one entry per activity in each array, its id made
+    from its number (time-ordered like `uuid7`, unique in the run)."""
+
+    communities: Sequence[Community]
+    community: "array[int]"  # index into `communities`
+    starts: "array[int]"  # epoch seconds
+    turn: "array[int]"  # phase and title
+    present: "array[int]"  # members present (recorded for recent activities)
+    id_prefix: int
+
+    def __len__(self) -> int:
+        return len(self.community)
+
+    def id(self, number: int) -> uuid.UUID:
+        return uuid.UUID(int=self.id_prefix | number)
+
+    def rows(self, start: int, stop: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Rows of activities and of attendance for COPY."""
+        rng = random.Random(start)
+        activities, attendance = [], []
+        for n in range(start, stop):
+            community = self.communities[self.community[n]]
+            activity, turn = self.id(n), self.turn[n]
+            activities.append(
+                (
+                    activity,
+                    community.id,
+                    PROVINCE,
+                    community.kabkota,
+                    TITLES[turn],
+                    PHASES[turn],
+                    datetime.fromtimestamp(self.starts[n], UTC),
+                    "WITA",
+                    90,
+                    "luring",
+                    "Aula gugus",
+                    "bench",
+                )
+            )
+            if self.present[n]:
+                for person in rng.sample(community.members, self.present[n]):
+                    attendance.append((activity, person, "bench"))
+        return activities, attendance
+
+    def events(self, start: int, stop: int) -> list[tuple[str, bytes]]:
+        """(key, value) of each activity's `ActivityLogged`, written by string formatting:
+        two million through pydantic would take minutes (the first is checked against it)."""
+        ids = str(uuid.UUID(int=self.id_prefix))[:-12]
+        days: dict[int, str] = {}
+        events = []
+        for n in range(start, stop):
+            community = self.communities[self.community[n]]
+            turn, at = self.turn[n], self.starts[n]
+            day, second = divmod(at, 86400)
+            if day not in days:
+                days[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
+            starts = f"{days[day]}{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+            key = str(community.id)
+            value = _LOGGED_JSON.format(
+                id=f"{ids}{n:012x}",
+                community=key,
+                kabkota=community.kabkota,
+                title=TITLES[turn],
+                phase=PHASES[turn],
+                starts=starts,
+                attendees=self.present[n],
+            )
+            events.append((key, value.encode()))
+        if events:
+            self._check(start, events[0][1])
+        return events
+
+    def _check(self, number: int, value: bytes) -> None:
+        community = self.communities[self.community[number]]
+        written = ActivityLogged(
+            activity_id=self.id(number),
+            community_id=community.id,
+            province_code=PROVINCE,
+            kabkota_code=community.kabkota,
+            title=TITLES[self.turn[number]],
+            phase=PHASES[self.turn[number]],
+            mode="luring",
+            starts_at=datetime.fromtimestamp(self.starts[number], UTC),
+            timezone="WITA",
+            duration_minutes=90,
+            attendees=self.present[number],
+        ).to_json()
+        if written != value:
+            raise AssertionError(f"the benchmark's event differs:\n{written!r}\n{value!r}")
+
+
+def planned_activities(communities: Sequence[Community], count: int, now: datetime) -> Activities:
+    """`count` activities over the last `DAYS`, more for busy communities; quiet ones stopped
+    150 days ago, dormant ones never met."""
+    rng = random.Random(73)
+    weights = [c.weight for c in communities]
+    total = sum(weights)
+    shares = [int(count * w / total) for w in weights]
+    for index in sorted(range(len(shares)), key=lambda i: -weights[i])[: count - sum(shares)]:
+        shares[index] += 1
+    end = int(now.timestamp())
+    recent = end - ATTENDANCE_DAYS * 86400
+    community, starts = array("I"), array("q")
+    turn, present = array("B"), array("B")
+    for index, (planned, share) in enumerate(zip(communities, shares, strict=True)):
+        latest = end - (150 * 86400 if planned.quiet else 3600)
+        span = latest - (end - DAYS * 86400)
+        members = len(planned.members)
+        for _ in range(share):
+            at = latest - int(rng.random() * span)
+            community.append(index)
+            starts.append(at)
+            turn.append(int(rng.random() * 4))
+            present.append(2 + int(rng.random() * (min(9, members) - 1)) if at > recent else 0)
+    prefix = (uuid7().int >> 64) << 64 | 1 << 63
+    return Activities(communities, community, starts, turn, present, prefix)
+
+
 def _outbox_records(events: list[tuple[str, bytes]], now: datetime) -> list[tuple[Any, ...]]:
     topic = ACTIVITIES_ACTIVITIES.name
     return [
@@ -363,25 +398,26 @@ def _outbox_records(events: list[tuple[str, bytes]], now: datetime) -> list[tupl
 
 
 async def _activities(platform: RunningPlatform, communities: list[Community]) -> list[Timing]:
-    count = activities_wanted()
-    through_outbox = outbox_slice()
     now = datetime.now(UTC)
+    began = time.perf_counter()
+    planned = planned_activities(communities, activities_wanted(), now)
+    count, through_outbox = len(planned), min(len(planned), outbox_slice())
     dsn = asyncpg_dsn(platform.runtime("activities").settings.database_url)
     connection = await asyncpg.connect(dsn)
-    began = time.perf_counter()
     attended = 0
     try:
-        for chunk in _chunks(communities, count, now):
+        for start in range(0, count, CHUNK):
+            activities, attendance = planned.rows(start, min(count, start + CHUNK))
             async with connection.transaction():
                 await connection.copy_records_to_table(
-                    "activities", records=chunk.activities, columns=ACTIVITY_COLUMNS
+                    "activities", records=activities, columns=ACTIVITY_COLUMNS
                 )
                 await connection.copy_records_to_table(
                     "attendance",
-                    records=chunk.attendance,
+                    records=attendance,
                     columns=("activity_id", "person_id", "recorded_by"),
                 )
-            attended += len(chunk.attendance)
+            attended += len(attendance)
         await connection.execute("ANALYZE activities; ANALYZE attendance")
         copied = time.perf_counter() - began
         print(
@@ -389,23 +425,19 @@ async def _activities(platform: RunningPlatform, communities: list[Community]) -
         )
         consumer = _consumer_of(platform, ActivityLogged)
         began = time.perf_counter()
-        sent = 0
-        for chunk in _chunks(communities, through_outbox, now):
+        for start in range(0, through_outbox, CHUNK):
+            events = planned.events(start, min(through_outbox, start + CHUNK))
             async with connection.transaction():
                 await connection.copy_records_to_table(
-                    "kombel_outbox",
-                    records=_outbox_records(chunk.events, now),
-                    columns=OUTBOX_COLUMNS,
+                    "kombel_outbox", records=_outbox_records(events, now), columns=OUTBOX_COLUMNS
                 )
-            sent += len(chunk.events)
-            if sent >= through_outbox:
-                break
         await _caught_up(platform, consumer, through_outbox)
         outboxed = time.perf_counter() - began
+        print(f"  {through_outbox} events through the outbox in {outboxed:.0f} s", flush=True)
     finally:
         await connection.close()
     rows = [
-        Timing("activities + attendance: COPY into activities' tables", count, copied),
+        Timing("activities + attendance: generated, COPY into activities' tables", count, copied),
         Timing(
             "events: outbox → relay → Kafka → reporting",
             through_outbox,
@@ -416,23 +448,17 @@ async def _activities(platform: RunningPlatform, communities: list[Community]) -
     rest = count - through_outbox
     if rest > 0:
         began = time.perf_counter()
-        await _produced(platform, communities, count, through_outbox, now)
+        await _produced(platform, planned, through_outbox, now)
         produced = time.perf_counter() - began
         await _caught_up(platform, consumer, count)
         caught_up = time.perf_counter() - began
-        rows.append(
-            Timing(
-                "events: produced straight to Kafka, then reporting",
-                rest,
-                caught_up,
-                note=f"produced in {produced:.0f} s; {rest / caught_up:.0f} events/s",
-            )
-        )
+        note = f"produced in {produced:.0f} s; {rest / caught_up:.0f} events/s"
+        rows.append(Timing("events: straight to Kafka → reporting", rest, caught_up, note=note))
     return rows
 
 
 async def _produced(
-    platform: RunningPlatform, communities: list[Community], count: int, skip: int, now: datetime
+    platform: RunningPlatform, planned: Activities, skip: int, now: datetime
 ) -> None:
     """The events after the outbox's slice, produced in batches as the relay would."""
     producer = AIOKafkaProducer(
@@ -442,19 +468,23 @@ async def _produced(
         max_batch_size=1024 * 1024,
     )
     await producer.start()
-    seen = 0
+    # The relay's headers: those of an envelope, each with its own id.
+    headers = Envelope(
+        id=uuid7(), type=LOGGED, source=SOURCE, subject="", time=now, data=b""
+    ).kafka_headers()
     try:
-        for chunk in _chunks(communities, count, now):
-            events = chunk.events[max(0, skip - seen) :]
-            seen += len(chunk.events)
+        for start in range(skip, len(planned), CHUNK):
             sends = []
-            for key, value in events:
-                headers = Envelope(
-                    id=uuid7(), type=LOGGED, source=SOURCE, subject=key, time=now, data=b""
-                ).kafka_headers()
+            for key, value in planned.events(start, min(len(planned), start + CHUNK)):
+                own = [
+                    (name, str(uuid7()).encode() if name == "ce_id" else key.encode())
+                    if name in ("ce_id", "ce_subject")
+                    else (name, raw)
+                    for name, raw in headers
+                ]
                 sends.append(
                     await producer.send(
-                        ACTIVITIES_ACTIVITIES.name, value=value, key=key.encode(), headers=headers
+                        ACTIVITIES_ACTIVITIES.name, value=value, key=key.encode(), headers=own
                     )
                 )
             await asyncio.gather(*sends)
