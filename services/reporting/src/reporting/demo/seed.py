@@ -289,8 +289,14 @@ class DemoSeed:
             f"   daftar peserta: {status['rows_total']} baris, {status['created']} terdaftar, "
             f"{status['rejected']} ditolak"
         )
-        for kabkota, session_id in sessions.items():
-            await self._attendance_list(kabkota, session_id, bimtek)
+        # Each district's committee uploads its own list, several at once.
+        gate = asyncio.Semaphore(4)
+
+        async def uploaded(kabkota: str, session_id: str) -> None:
+            async with gate:
+                await self._attendance_list(kabkota, session_id, bimtek)
+
+        await asyncio.gather(*(uploaded(k, s) for k, s in sessions.items()))
         self.result.training_id = training["id"]
         self.result.registered = len(bimtek.roster)
         self.result.checked_in = len(bimtek.came)
