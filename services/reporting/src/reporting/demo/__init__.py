@@ -5,6 +5,7 @@ import asyncio
 import sys
 
 import httpx
+from kombel_events.regions import RegionKind, regions
 from kombel_runtime.dev_issuer import DevIssuer
 
 from reporting.demo.plan import SCALES, ProvincePlan, plan_province
@@ -45,6 +46,18 @@ def run_demo_seed(
 
     def say(line: str) -> None:
         print(line, flush=True)
+
+    found = regions().get(province)
+    if found is None or found.kind is not RegionKind.PROVINSI:
+        print(
+            f"Provinsi {province} tidak dikenal; tulis kodenya seperti 12 atau 73.", file=sys.stderr
+        )
+        return 2
+    places = {r.code for r in regions().kabkota_of(province)}
+    strangers = sorted(set(kabkotas or []) - places)
+    if strangers:
+        print(f"Bukan kabupaten/kota provinsi {province}: {', '.join(strangers)}", file=sys.stderr)
+        return 2
 
     async def run() -> Seeded:
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
