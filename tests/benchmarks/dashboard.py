@@ -65,7 +65,7 @@ ATTENDANCE_DAYS = 100  # members present are recorded for the activities that wi
 SOURCE = "/kombel/activities"
 LOGGED = ActivityLogged.event_type
 # How reporting's dashboard is told to skip its Redis cache (a setting of the reporting service).
-NO_CACHE = {"dashboard_cache_seconds": 0}
+NO_CACHE = {"reporting_cache_seconds": 0}
 
 
 def activities_wanted() -> int:
@@ -519,19 +519,23 @@ async def _caught_up(platform: RunningPlatform, consumer: str, count: int) -> No
 
 SUMMARY = "/reporting/regions/{code}/summary"
 # What a dashboard without read models would run on activities' database: the same figures,
-# from the source rows, per kabupaten/kota of a province or per community of one.
+# from the source rows, per kabupaten/kota of a province or per community of one. Windows of
+# 30 and 90 days are local days (WITA), today included; a community is active with two
+# activities of at least three members present in the last 60 days, as reporting counts them.
 GROUP_BY = """
-WITH recent AS (
+WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Makassar')::date AS day),
+recent AS (
     SELECT a.community_id, a.starts_at,
+           (a.starts_at AT TIME ZONE 'Asia/Makassar')::date AS day,
            (SELECT count(*) FROM attendance t WHERE t.activity_id = a.id) AS present
     FROM activities a
     WHERE a.province_code = $1 AND a.kabkota_code LIKE $2
-      AND a.starts_at > now() - interval '90 days'
+      AND a.starts_at > now() - interval '91 days'
 ),
 per_community AS (
     SELECT c.id, c.kabkota_code,
-           count(r.starts_at) FILTER (WHERE r.starts_at > now() - interval '30 days') AS d30,
-           count(r.starts_at) AS d90,
+           count(r.day) FILTER (WHERE r.day > (SELECT day FROM today) - 30) AS d30,
+           count(r.day) FILTER (WHERE r.day > (SELECT day FROM today) - 90) AS d90,
            count(r.starts_at) FILTER (
                WHERE r.starts_at > now() - interval '60 days' AND r.present >= 3
            ) AS qualifying,
