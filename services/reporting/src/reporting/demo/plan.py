@@ -318,6 +318,9 @@ def _meetings(rng: random.Random, scale: Scale, community: Community, today: dat
             nuptk for nuptk, _, since in community.members if since <= day and rng.random() < 0.8
         )
         name = PHASES[phase]
+        # Guests come to meetings that members fill: a count of attendees and one of members
+        # present then judge a meeting alike against the active rule (three present).
+        guests = rng.choice((0, 0, 0, 1, 2)) if len(present) >= 3 else 0
         good = rng.choice(names.GOOD_PRACTICE) if rng.random() < 0.08 else None
         meetings.append(
             Meeting(
@@ -327,7 +330,7 @@ def _meetings(rng: random.Random, scale: Scale, community: Community, today: dat
                 rng.choice(names.MEETING_TITLES[name]),
                 mode,
                 present,
-                rng.choice((0, 0, 0, 1, 2)),
+                guests,
                 good,
             )
         )
