@@ -236,14 +236,6 @@ def parser() -> argparse.ArgumentParser:
     replaying.add_argument("replica")
     replaying.set_defaults(run=replay)
 
-    seeding = commands.add_parser("seed", help="fill the running platform with demo data")
-    seeding.add_argument("--demo", action="store_true", help="a province with a year of work")
-    seeding.add_argument("--url", help="the platform (default http://127.0.0.1:$KOMBEL_PORT)")
-    seeding.add_argument("--province", default="12", help="province code (default 12)")
-    seeding.add_argument("--scale", choices=["full", "small"], default="full")
-    seeding.add_argument("--kabkota", action="append", help="only these kabupaten/kota")
-    seeding.set_defaults(run=seed)
-
     letters = commands.add_parser("deadletters", help="list or replay dead letters")
     letters.add_argument("action", choices=["topics", "list", "replay"])
     letters.add_argument(
@@ -253,6 +245,14 @@ def parser() -> argparse.ArgumentParser:
     )
     letters.add_argument("--bootstrap", help="Kafka bootstrap (default: the running kombel up)")
     letters.set_defaults(run=deadletters)
+
+    seeding = commands.add_parser("seed", help="fill the running platform with demo data")
+    seeding.add_argument("--demo", action="store_true", help="a province with a year of work")
+    seeding.add_argument("--url", help="the platform (default http://127.0.0.1:$KOMBEL_PORT)")
+    seeding.add_argument("--province", default="12", help="province code (default 12)")
+    seeding.add_argument("--scale", choices=["full", "small"], default="full")
+    seeding.add_argument("--kabkota", action="append", help="only these kabupaten/kota")
+    seeding.set_defaults(run=seed)
     return root
 
 
