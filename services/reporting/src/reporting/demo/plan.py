@@ -302,10 +302,10 @@ def _meetings(rng: random.Random, scale: Scale, community: Community, today: dat
     if count == 0:
         return []
     span = first - last
-    # Evenly spread along the year with a little jitter; the cycle continues from meeting
-    # to meeting.
+    # Closer together lately (the programme took hold over the year), with a little jitter;
+    # the cycle continues from meeting to meeting.
     days = sorted(
-        first - round(span * n / max(1, count - 1)) + rng.randint(-3, 3) for n in range(count)
+        last + round(span * (n / max(1, count - 1)) ** 2) + rng.randint(-3, 3) for n in range(count)
     )
     days = sorted({max(last, min(first, d)) for d in days}, reverse=True)
     phase = rng.randrange(len(PHASES))
