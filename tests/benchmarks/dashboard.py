@@ -179,7 +179,7 @@ def _verdict(rows: list[Timing]) -> str:
         lines.append(
             f"{scope}: p95 {cached.p95_ms:.0f} ms cached, {bare.p95_ms:.0f} ms from the read "
             f"model (aim: under 100 ms); GROUP BY / read model at p95: "
-            f"{grouped.p95_ms / bare.p95_ms:.0f}x (aim: at least 10x)"
+            f"{grouped.p95_ms / bare.p95_ms:.1f}x (aim: at least 10x)"
         )
     return "\n".join(lines)
 
