@@ -487,6 +487,7 @@ async def _activities(platform: RunningPlatform, communities: list[Community]) -
         began = time.perf_counter()
         await _applied(platform, planned, through_outbox, now)
         applied = time.perf_counter() - began
+        print(f"  {rest} events applied by reporting's handlers in {applied:.0f} s", flush=True)
         note = (
             f"{rest / applied:.0f} events/s; by the event path above they would take "
             f"{rest / (through_outbox / outboxed) / 60:.0f} min"
