@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from kombel_runtime.testing.harness import RunningPlatform, running_platform
 from kombel_runtime.testing.infrastructure import Infrastructure, test_infrastructure
+from kombel_runtime.testing.regions import POOL
 from kombel_runtime.testing.s3_server import S3Server, test_s3_server
 
 # Client timeouts in tests are short, so fault tests can outlast them in seconds.
@@ -58,3 +59,9 @@ def s3_server() -> Iterator[S3Server]:
     """An S3-protocol server (moto, or the one `KOMBEL_TEST_S3_ENDPOINT` names)."""
     with test_s3_server() as server:
         yield server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line on the regions the run's tests drew: what is left for new tests."""
+    if POOL.drawn():
+        terminalreporter.write_line(POOL.usage().line())
