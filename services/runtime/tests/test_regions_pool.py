@@ -2,7 +2,13 @@
 province is opened, and a line telling what a run left."""
 
 import pytest
-from kombel_runtime.testing.regions import NAMED_PROVINCES, RegionPool, province_of
+from kombel_runtime.testing.regions import (
+    NAMED_PROVINCES,
+    RegionPool,
+    neighbour_of,
+    province_of,
+    province_other_than,
+)
 
 
 def pool(sizes: dict[str, int]) -> RegionPool:
@@ -64,3 +70,21 @@ def test_the_directory_pool_leaves_out_the_provinces_tests_name() -> None:
         provinces.add(regions.province()[0])
     assert len(provinces) > 30
     assert not provinces & NAMED_PROVINCES
+
+
+def test_a_draw_outside_some_provinces_skips_them_even_when_they_fit() -> None:
+    regions = pool({"11": 6, "12": 5, "13": 9})
+    here = regions.kabkotas(2)  # 13
+    far = regions.kabkotas(1, outside={province_of(here[0])})
+    assert {province_of(c) for c in far} == {"11"}
+    assert regions.usage().opened_provinces == 2
+    with pytest.raises(RuntimeError):
+        regions.kabkotas(1, outside={"11", "12", "13"})
+
+
+def test_a_neighbour_and_another_province_are_never_the_place_given() -> None:
+    kabkota = "12.11"  # Kabupaten Nias: no draw, nothing written
+    assert neighbour_of(kabkota) != kabkota
+    assert province_of(neighbour_of(kabkota)) == province_of(kabkota)
+    assert neighbour_of(kabkota, neighbour_of(kabkota)) not in {kabkota, neighbour_of(kabkota)}
+    assert province_other_than(province_of(kabkota)) != province_of(kabkota)

@@ -2,7 +2,7 @@
 so counts per region start at zero."""
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from kombel_events.regions import RegionKind, regions
@@ -82,21 +82,26 @@ class RegionPool:
         self._whole.append(province)
         return province, self._all_of(province)
 
-    def kabkotas(self, count: int) -> list[str]:
+    def kabkotas(self, count: int, outside: Collection[str] = ()) -> list[str]:
         if count < 1:
             raise ValueError("count must be at least 1")
-        fitting = [codes for codes in self._opened.values() if len(codes) >= count]
+        fitting = [
+            codes
+            for province, codes in self._opened.items()
+            if len(codes) >= count and province not in outside
+        ]
         if fitting:
             # The tightest fit: larger remainders stay for larger draws.
             left = min(fitting, key=len)
         else:
             self._provinces()
-            if not self._untouched:
+            province = next((p for p in self._untouched if p not in outside), "")
+            if not province:
                 raise RuntimeError(
                     f"the test run has used every kabupaten/kota of the directory "
                     f"({count} asked of one province)"
                 )
-            province = self._untouched.pop(0)
+            self._untouched.remove(province)
             left = self._opened[province] = self._all_of(province)
             self._shuffle(left)
         return [left.pop() for _ in range(count)]
@@ -131,19 +136,39 @@ def fresh_province() -> tuple[str, list[str]]:
     return POOL.province()
 
 
-def fresh_kabkota() -> str:
-    """A kabupaten/kota no other test in this session uses."""
-    (code,) = POOL.kabkotas(1)
+def fresh_kabkota(*, outside: Collection[str] = ()) -> str:
+    """A kabupaten/kota no other test in this session uses, in none of the provinces
+    `outside` names."""
+    (code,) = POOL.kabkotas(1, outside)
     return code
 
 
-def fresh_kabkotas(count: int) -> list[str]:
+def fresh_kabkotas(count: int, *, outside: Collection[str] = ()) -> list[str]:
     """`count` kabupaten/kota of one province that no other test in this session uses (other
-    tests may use the province's other kabupaten/kota).
+    tests may use the province's other kabupaten/kota), in none of the provinces `outside`
+    names.
 
     They come from the opened province with the fewest left that still has `count`; a new
     province, the largest left, is opened only when none has."""
-    return POOL.kabkotas(count)
+    return POOL.kabkotas(count, outside)
+
+
+def neighbour_of(kabkota_code: str, *not_these: str) -> str:
+    """Another kabupaten/kota of the same province (none of `not_these` either), handed out to
+    no one: it may be another test's. Only for the scope of a caller that the test expects
+    refused, or that reads by id or by something only the test has made; never write there,
+    never count there."""
+    taken = {kabkota_code, *not_these}
+    return next(
+        r.code for r in regions().kabkota_of(province_of(kabkota_code)) if r.code not in taken
+    )
+
+
+def province_other_than(province: str) -> str:
+    """Another province, handed out to no one: it may be another test's. Only for the scope of
+    a caller that the test expects refused, or that reads by id; never write there, never count
+    there."""
+    return next(code for code in sorted(_directory_provinces()) if code != province)
 
 
 def province_of(kabkota_code: str) -> str:
