@@ -21,7 +21,7 @@ from kombel_events.regions import TimeZone
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota
+from kombel_runtime.testing.regions import fresh_kabkotas
 from sqlalchemy import func, select
 
 from ..trainings_fixtures import Bimtek, a_bimtek, people, seats
@@ -119,7 +119,7 @@ async def a_day(platform: RunningPlatform, capacity: int = 10, *, today: bool = 
     """A bimtek at two sites, today (scans are refused far from their session), or on
     Monday 25 May 2026 where what is checked is the date it prints."""
     sessions = platform.runtime("activities").sessions
-    here, there = fresh_kabkota(), fresh_kabkota()
+    here, there = fresh_kabkotas(2)  # of one province, as the training is
     return Day(
         platform,
         await a_bimtek(sessions, [here, there], capacity=capacity, today=today),
