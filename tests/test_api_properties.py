@@ -8,6 +8,7 @@ event loop serves them as it serves the other tests.
 """
 
 import contextlib
+import functools
 import os
 import random
 import string
@@ -46,9 +47,16 @@ CHECKS = [
 ]
 
 
+@functools.cache
+def area() -> str:
+    """One kabupaten/kota for every service's run: the requests are random and nothing is
+    counted there."""
+    return fresh_kabkota()
+
+
 def tokens(platform: RunningPlatform) -> dict[str, dict[str, str]]:
     """One caller of each role, in one area (ids need not exist: the requests are random)."""
-    kabkota = fresh_kabkota()
+    kabkota = area()
     province = kabkota[:2]
     person = "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a70"
     return {
