@@ -88,3 +88,14 @@ def test_a_neighbour_and_another_province_are_never_the_place_given() -> None:
     assert province_of(neighbour_of(kabkota)) == province_of(kabkota)
     assert neighbour_of(kabkota, neighbour_of(kabkota)) not in {kabkota, neighbour_of(kabkota)}
     assert province_other_than(province_of(kabkota)) != province_of(kabkota)
+
+
+def test_each_draw_is_noted_with_the_test_that_made_it() -> None:
+    regions = pool({"11": 2, "12": 3})
+    regions.province()
+    regions.kabkotas(2)
+    here = "test_regions_pool.py::test_each_draw_is_noted_with_the_test_that_made_it"
+    assert [(test.endswith(here), kind, n) for test, kind, n in regions.draws] == [
+        (True, "province", 2),
+        (True, "kabkota", 2),
+    ]

@@ -3,6 +3,7 @@
 Unit tests request none of these and so start nothing.
 """
 
+import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
@@ -62,6 +63,12 @@ def s3_server() -> Iterator[S3Server]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line on the regions the run's tests drew: what is left for new tests."""
+    """One line on the regions the run's tests drew: what is left for new tests; with
+    `KOMBEL_REGIONS_LOG=<file>`, every draw by its test in that file."""
     if POOL.drawn():
         terminalreporter.write_line(POOL.usage().line())
+    # Which test drew what, one line each, for finding the tests that draw the most.
+    log = os.environ.get("KOMBEL_REGIONS_LOG")
+    if log and POOL.drawn():
+        with open(log, "w", encoding="utf-8") as out:
+            out.writelines(f"{test}\t{kind}\t{count}\n" for test, kind, count in POOL.draws)

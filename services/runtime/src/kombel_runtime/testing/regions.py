@@ -1,6 +1,7 @@
 """Real kabupaten/kota for tests that share one platform, each handed out once per session,
 so counts per region start at zero."""
 
+import os
 import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ class RegionPool:
         # What is left of the provinces opened for single kabupaten/kota, by province.
         self._opened: dict[str, list[str]] = {}
         self._whole: list[str] = []
+        # Every draw: the test that made it (pytest's name for it), what, and how many.
+        self.draws: list[tuple[str, str, int]] = []
+
+    def _note(self, kind: str, count: int) -> None:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+        self.draws.append((test, kind, count))
 
     def _provinces(self) -> dict[str, list[str]]:
         """Read once, on the first draw: tests that draw nothing never load the directory."""
@@ -80,6 +87,7 @@ class RegionPool:
             raise RuntimeError("the test run has used every province of the directory")
         province = self._untouched.pop()
         self._whole.append(province)
+        self._note("province", len(self._all_of(province)))
         return province, self._all_of(province)
 
     def kabkotas(self, count: int, outside: Collection[str] = ()) -> list[str]:
@@ -104,6 +112,7 @@ class RegionPool:
             self._untouched.remove(province)
             left = self._opened[province] = self._all_of(province)
             self._shuffle(left)
+        self._note("kabkota", count)
         return [left.pop() for _ in range(count)]
 
     def drawn(self) -> bool:
