@@ -4,15 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
-from kombel_runtime.settings import ServiceSettings
 
 from reporting.api.communities import router as communities_router
-from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
-
-
-class ReportingSettings(ServiceSettings):
-    pass
-
+from reporting.projections import COMMUNITIES
+from reporting.settings import ReportingSettings
 
 definition = ServiceDefinition(
     name="reporting",
@@ -21,7 +16,7 @@ definition = ServiceDefinition(
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[communities_router],
-    consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
+    consumers=[ConsumerSpec("reporting.communities", COMMUNITIES.live())],
 )
 
 
