@@ -158,3 +158,50 @@ async def _apply_runs(session: Any, received: Sequence[tuple[Any, Received[Any]]
         run.append(item)
     if current is not None and run:
         await current.handler(session, run)
+
+
+async def answer(
+    platform: RunningPlatform, path: str, headers: dict[str, str], **params: Any
+) -> Any:
+    """A fresh (uncached) JSON answer of reporting, which must be 200."""
+    await forget_cached_answers(platform)
+    response = await platform.client.get(path, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def error_code(
+    platform: RunningPlatform,
+    path: str,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    **params: Any,
+) -> tuple[int, str]:
+    body = params.pop("json", None)
+    response = await platform.client.request(
+        method, path, params=params, headers=headers, json=body
+    )
+    return response.status_code, response.json()["error"]["code"]
+
+
+async def source_figures(world: World, today: str, since_30: str) -> dict[str, int]:
+    """Members and activities of the last 30 local days, as membership and activities hold
+    them."""
+    platform = world.platform
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    members = await platform.client.get(
+        f"/membership/communities/{world.id}/members", headers=admin
+    )
+    assert members.status_code == 200, members.text
+    listed = await platform.client.get(
+        f"/activities/communities/{world.id}/activities",
+        params={"limit": 200},
+        headers=world.staff,
+    )
+    assert listed.status_code == 200, listed.text
+    starts = [a["local_start"][:10] for a in listed.json()["items"]]
+    return {
+        "members": len(members.json()),
+        "activities_30d": sum(1 for s in starts if since_30 <= s <= today),
+    }

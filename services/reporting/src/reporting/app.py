@@ -5,7 +5,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
 
+from reporting.api.active_rule import router as active_rule_router
 from reporting.api.communities import router as communities_router
+from reporting.api.community_summary import router as community_summary_router
+from reporting.api.regions import router as regions_router
 from reporting.projections import COMMUNITIES
 from reporting.settings import ReportingSettings
 
@@ -15,7 +18,7 @@ definition = ServiceDefinition(
     description="Model baca, dasbor dan ekspor untuk staf yang memantau komunitas belajar.",
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[communities_router],
+    routers=[communities_router, community_summary_router, regions_router, active_rule_router],
     consumers=[ConsumerSpec("reporting.communities", COMMUNITIES.live())],
 )
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, tuple_
 
 from reporting.db.tables import community_directory as directory
+from reporting.db.tables import community_members as members
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 
@@ -35,12 +36,19 @@ class CommunityRow(BaseModel):
 
 
 def scope_filter(principal: Principal) -> ColumnElement[bool]:
-    """The part of the directory a principal may see."""
+    """The part of the directory a principal may see: staff their region, a teacher (a
+    lead or a member) the communities they belong to now, as membership's events say, so a
+    change in membership changes what they see without a new sign-in."""
     staff = principal.region_filter(directory.c.province_code, directory.c.kabkota_code)
     if staff is not None:
         return staff
-    if principal.community_ids:
-        return directory.c.community_id.in_(principal.community_ids)
+    person = principal.person_id
+    if person is not None:
+        return directory.c.community_id.in_(
+            select(members.c.community_id).where(
+                members.c.person_id == person, members.c.left_on.is_(None)
+            )
+        )
     return false()
 
 
