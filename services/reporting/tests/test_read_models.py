@@ -8,6 +8,7 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas
+from reporting.domain.active_rule import ActiveRule, ActivityFact, active_until
 
 from .community_world import a_world, directory_row, read, replay_community
 
@@ -59,6 +60,14 @@ async def test_activities_members_and_activity_standing_follow_the_events(
     assert row is not None
     # Active until the second most recent qualifying activity leaves the 60-day window.
     assert row["active_until"] == start_of(older) + timedelta(days=60)
+    # The SQL of the projection and the rule's pure logic agree.
+    facts = await read(
+        platform,
+        "SELECT starts_at, attendees, members_present, deleted FROM activity_facts"
+        " WHERE community_id = CAST(:id AS uuid)",
+        id=world.id,
+    )
+    assert row["active_until"] == active_until([ActivityFact(**f) for f in facts], ActiveRule())
     days = {world.local_start(n)[:10]: 1 for n in (2, 5, 10)}
     assert await buckets(platform, world.id) == days
     assert await region_buckets(platform, kabkota) == days
