@@ -8,9 +8,10 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas
+from membership.testing import community
 from reporting.domain.active_rule import ActiveRule, ActivityFact, active_until
 
-from .community_world import a_world, directory_row, read, replay_community
+from .community_world import a_world, answer, directory_row, read, replay_community
 
 pytestmark = pytest.mark.infra
 
@@ -122,3 +123,54 @@ async def test_activities_members_and_activity_standing_follow_the_events(
         lambda: directory_row(platform, world.id),
         lambda found: found is not None and found["members"] == 3,
     )
+
+
+async def region_count(platform: RunningPlatform, kabkota: str) -> int | None:
+    rows = await read(
+        platform,
+        "SELECT communities FROM region_community_counts WHERE kabkota_code = :code",
+        code=kabkota,
+    )
+    return rows[0]["communities"] if rows else None
+
+
+async def test_a_renamed_then_archived_community_leaves_the_counts_once(
+    platform: RunningPlatform,
+) -> None:
+    (kabkota,) = fresh_kabkotas(1)
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    kept = await community(platform, kabkota)
+    gone = await community(platform, kabkota)
+    await eventually(lambda: region_count(platform, kabkota), lambda n: n == 2)
+
+    renamed = await platform.client.patch(
+        f"/membership/communities/{kept['id']}", json={"name": "KKG Gugus Anggrek"}, headers=admin
+    )
+    assert renamed.status_code == 200, renamed.text
+    archived = await platform.client.post(
+        f"/membership/communities/{gone['id']}/archive", headers=admin
+    )
+    assert archived.status_code == 200, archived.text
+    row = await eventually(
+        lambda: directory_row(platform, gone["id"]),
+        lambda found: found is not None and found["archived_at"] is not None,
+    )
+    assert row is not None
+    assert row["active_until"] is None
+    await eventually(
+        lambda: directory_row(platform, kept["id"]),
+        lambda found: found is not None and found["name"] == "KKG Gugus Anggrek",
+    )
+    assert await region_count(platform, kabkota) == 1
+
+    for each in (kept, gone):
+        await replay_community(platform, each["id"])
+    assert await region_count(platform, kabkota) == 1
+    summary = await answer(
+        platform,
+        f"/reporting/regions/{kabkota}/summary",
+        platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota),
+    )
+    assert [(i["community_id"], i["name"]) for i in summary["items"]] == [
+        (kept["id"], "KKG Gugus Anggrek")
+    ]

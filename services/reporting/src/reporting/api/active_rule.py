@@ -14,10 +14,11 @@ from fastapi import APIRouter, Query, Response, status
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
 from kombel_runtime.errors import Conflict, Forbidden
 from kombel_runtime.projections import TableNames
-from kombel_runtime.service import DbSession
+from kombel_runtime.service import DbSession, Runtime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reporting.api.answers import forget_answers
 from reporting.db import rules
 from reporting.domain.active_rule import (
     MIN_ACTIVITIES,
@@ -140,7 +141,11 @@ async def get_active_rule(
 
 @router.put("", response_model=ActiveRuleOut, summary="Tetapkan aturan komunitas aktif")
 async def put_active_rule(
-    body: ActiveRuleIn, principal: CurrentPrincipal, session: DbSession, province: Province = None
+    body: ActiveRuleIn,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    runtime: Runtime,
+    province: Province = None,
 ) -> ActiveRuleOut:
     code = _province(province)
     _may_set(principal, code)
@@ -148,7 +153,9 @@ async def put_active_rule(
     async with session.begin():
         await rules.store_rule(session, code, rule, principal.subject)
         changed = await _recompute(session, code)
-        return await _answer(session, code, changed)
+        answer = await _answer(session, code, changed)
+    await forget_answers(runtime)
+    return answer
 
 
 @router.delete(
@@ -157,7 +164,7 @@ async def put_active_rule(
     summary="Kembalikan provinsi ke aturan nasional",
 )
 async def delete_active_rule(
-    principal: CurrentPrincipal, session: DbSession, province: Province = None
+    principal: CurrentPrincipal, session: DbSession, runtime: Runtime, province: Province = None
 ) -> Response:
     code = _province(province)
     if not code:
@@ -169,4 +176,5 @@ async def delete_active_rule(
     async with session.begin():
         if await rules.drop_rule(session, code):
             await _recompute(session, code)
+    await forget_answers(runtime)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

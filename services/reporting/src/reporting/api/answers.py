@@ -51,3 +51,13 @@ async def cached_answer(
     except RedisError as error:
         log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
     return answer
+
+
+async def forget_answers(runtime: ServiceRuntime) -> None:
+    """Drop every kept answer, after a change that alters many (a new active rule): they
+    live seconds, so there are few to drop."""
+    try:
+        async for key in runtime.redis.scan_iter(match=KEY_PREFIX + "*", count=1000):
+            await runtime.redis.delete(key)
+    except RedisError as error:
+        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
