@@ -8,7 +8,7 @@ statement each.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from kombel_runtime.auth import CurrentPrincipal, Principal, Role
@@ -131,7 +131,17 @@ async def _recompute(session: AsyncSession, province: str) -> int:
     return changed
 
 
-@router.get("", response_model=ActiveRuleOut, summary="Aturan komunitas aktif yang berlaku")
+_UNKNOWN_PROVINCE: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Provinsi tidak dikenal"}
+}
+
+
+@router.get(
+    "",
+    response_model=ActiveRuleOut,
+    responses=_UNKNOWN_PROVINCE,
+    summary="Aturan komunitas aktif yang berlaku",
+)
 async def get_active_rule(
     principal: CurrentPrincipal, session: DbSession, province: Province = None
 ) -> ActiveRuleOut:
@@ -139,7 +149,12 @@ async def get_active_rule(
     return await _answer(session, _province(province))
 
 
-@router.put("", response_model=ActiveRuleOut, summary="Tetapkan aturan komunitas aktif")
+@router.put(
+    "",
+    response_model=ActiveRuleOut,
+    responses=_UNKNOWN_PROVINCE,
+    summary="Tetapkan aturan komunitas aktif",
+)
 async def put_active_rule(
     body: ActiveRuleIn,
     principal: CurrentPrincipal,
@@ -161,6 +176,7 @@ async def put_active_rule(
 @router.delete(
     "",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses=_UNKNOWN_PROVINCE | {409: {"description": "Aturan nasional tidak dapat dihapus"}},
     summary="Kembalikan provinsi ke aturan nasional",
 )
 async def delete_active_rule(

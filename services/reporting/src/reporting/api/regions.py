@@ -16,7 +16,7 @@ from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.service import DbSession, Runtime
 
 from reporting.api.answers import cached_answer
-from reporting.api.tables import Column, TableFormat, table_response
+from reporting.api.tables import TABLE_FILES, Column, TableAnswer, TableFormat, table_response
 from reporting.db import summaries
 from reporting.db.summaries import CommunityFilter, Periods
 from reporting.domain.periods import iso_week
@@ -89,6 +89,8 @@ async def _summary(
 
 @router.get(
     "/{code}/summary",
+    response_model=TableAnswer,
+    responses=TABLE_FILES,
     summary="Ringkasan wilayah: per kabupaten/kota untuk provinsi, per komunitas untuk "
     "kabupaten/kota",
 )
@@ -146,7 +148,12 @@ async def _weekly(
     return {"items": items, "totals": totals}
 
 
-@router.get("/{code}/weekly", summary="Deret mingguan wilayah: kegiatan dan komunitas baru")
+@router.get(
+    "/{code}/weekly",
+    response_model=TableAnswer,
+    responses=TABLE_FILES,
+    summary="Deret mingguan wilayah: kegiatan dan komunitas baru",
+)
 async def region_weekly(
     code: RegionCode,
     principal: CurrentPrincipal,

@@ -6,7 +6,7 @@ file with one row per item under Indonesian headers and a last row "Jumlah" with
 under the columns of the same keys. Text cells that a spreadsheet would run as a formula are
 neutralised (`kombel_runtime.spreadsheet_cells.defused`), in CSV and XLSX alike.
 
-Usage, from a route:
+Usage, from a route declared with `response_model=TableAnswer, responses=TABLE_FILES`:
 
     return table_response(format, COLUMNS, items, totals, filename="ringkasan-12")
 
@@ -24,6 +24,7 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 from kombel_runtime.spreadsheet_cells import csv_document, defused
 from openpyxl import Workbook
+from pydantic import BaseModel, Field
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOTALS_LABEL = "Jumlah"
@@ -36,6 +37,25 @@ class TableFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     XLSX = "xlsx"
+
+
+class TableAnswer(BaseModel):
+    """The JSON form of a table (`response_model` of a table route, for its documents)."""
+
+    items: list[dict[str, Any]] = Field(description="Satu objek per baris")
+    totals: dict[str, Any] = Field(description="Jumlah seluruh baris")
+
+
+# `responses=` of a table route: its 200 comes as JSON, CSV or XLSX.
+TABLE_FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Tabel sebagai JSON, atau berkas CSV/XLSX dengan `?format=`",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 
 
 @dataclass(frozen=True)
