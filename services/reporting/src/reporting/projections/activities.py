@@ -130,6 +130,7 @@ _BUCKETS = """
     INSERT INTO {region_activity_days} AS r (kabkota_code, day, province_code, activities)
     SELECT kabkota_code, day, min(province_code), sum(delta)
     FROM moves GROUP BY kabkota_code, day HAVING sum(delta) <> 0
+    ORDER BY kabkota_code, day  -- one lock order for workers that share these rows
     ON CONFLICT (kabkota_code, day) DO UPDATE SET activities = r.activities + excluded.activities
 """
 

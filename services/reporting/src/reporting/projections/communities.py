@@ -40,6 +40,7 @@ _COUNT_CHANGES = """
         INSERT INTO {region_community_counts} (kabkota_code, province_code, communities)
         SELECT kabkota_code, min(province_code), sum(delta)
         FROM deltas GROUP BY kabkota_code HAVING sum(delta) <> 0
+        ORDER BY kabkota_code  -- one lock order for workers that share these rows
         ON CONFLICT (kabkota_code) DO UPDATE
         SET communities = {region_community_counts}.communities + excluded.communities
     )
