@@ -4,6 +4,10 @@ A province's rows come from the directory rows of its communities (a few thousan
 and from the day buckets per kabupaten/kota; a kabupaten/kota's rows from its communities and
 their day buckets of the last 90 days (or since the semester began). Activities in the last
 30 and 90 days are counted in local days, today included, in the zone of the region.
+
+Unfiltered, a province's activities per kabupaten/kota are every activity held there (those of
+communities archived since included), read from the buckets per kabupaten/kota; filtered (by
+kind, forum type, jenjang), they are summed from the buckets of the listed communities.
 """
 
 from dataclasses import dataclass
