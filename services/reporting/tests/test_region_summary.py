@@ -10,6 +10,7 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas, province_of
+from reporting.weekly_standing import record_standing
 
 from .community_world import (
     World,
@@ -141,7 +142,10 @@ async def test_a_kabkota_and_its_province_as_the_sources_hold_them(
     theirs = await answer(platform, f"/reporting/regions/{province}/summary", staff)
     assert [r["kabkota_code"] for r in theirs["items"]] == [here]
 
-    # Weeks: the activities fall in the weeks of their local days.
+    # Weeks: the activities fall in the weeks of their local days. The standing at the end
+    # of last week is what was recorded then (here: as the worker would have, 7 days ago).
+    async with platform.runtime("reporting").sessions() as session, session.begin():
+        await record_standing(session, datetime.now(UTC) - timedelta(days=7))
     weekly = await answer(platform, f"/reporting/regions/{here}/weekly", staff, weeks=10)
     assert len(weekly["items"]) == 10
     this_monday = today - timedelta(days=today.weekday())
@@ -155,6 +159,8 @@ async def test_a_kabkota_and_its_province_as_the_sources_hold_them(
         monday = (day - timedelta(days=day.weekday())).isoformat()
         expected[monday] = expected.get(monday, 0) + 1
     assert held == expected
+    assert [i["active"] for i in weekly["items"][-2:]] == [1, 1]
+    assert weekly["items"][0]["active"] is None  # before anything was recorded
 
     # One community's page: its row and its weeks, for its members too.
     lead = platform.auth(Role.MEMBER, person=lively.members[0]["id"])

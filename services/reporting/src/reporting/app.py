@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 
 from reporting.api.active_rule import router as active_rule_router
 from reporting.api.communities import router as communities_router
@@ -11,6 +11,7 @@ from reporting.api.community_summary import router as community_summary_router
 from reporting.api.regions import router as regions_router
 from reporting.projections import COMMUNITIES
 from reporting.settings import ReportingSettings
+from reporting.weekly_standing import standing_worker
 
 definition = ServiceDefinition(
     name="reporting",
@@ -20,6 +21,7 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[communities_router, community_summary_router, regions_router, active_rule_router],
     consumers=[ConsumerSpec("reporting.communities", COMMUNITIES.live())],
+    workers=[Worker("weekly-standing", standing_worker)],
 )
 
 

@@ -59,6 +59,7 @@ WEEKLY_COLUMNS = (
     Column("week_start", "Mulai"),
     Column("activities", "Kegiatan"),
     Column("communities_registered", "Komunitas terdaftar"),
+    Column("active", "Komunitas aktif di akhir minggu"),
 )
 
 RegionCode = Annotated[str, "Kode Kemendagri: provinsi `12` atau kabupaten/kota `12.11`"]
@@ -139,6 +140,8 @@ async def _weekly(
                 "week_start": start,
                 "activities": figures.get("activities", 0),
                 "communities_registered": figures.get("communities_registered", 0),
+                # None for a week whose end was not recorded (before reporting ran).
+                "active": figures.get("active"),
             }
         )
     totals = {

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reporting.db.tables import community_activity_days as days
 from reporting.db.tables import community_directory as directory
 from reporting.db.tables import region_activity_days as region_days
+from reporting.db.tables import region_weekly_standing as standing
 from reporting.domain.periods import local_today, semester_start, week_start
 
 
@@ -218,7 +219,8 @@ async def region_weeks(
     periods: Periods,
     weeks: int,
 ) -> dict[date, dict[str, int]]:
-    """Per ISO week (its Monday): activities held, communities registered."""
+    """Per ISO week (its Monday): activities held, communities registered, and communities
+    active at its end (where recorded, `reporting.weekly_standing`)."""
     first, last = _weeks(periods, weeks)
     found: dict[date, dict[str, int]] = {}
     week = cast(func.date_trunc("week", region_days.c.day), Date).label("week")
@@ -238,6 +240,23 @@ async def region_weeks(
     )
     for r in await session.execute(registered):
         found.setdefault(r.week, {})["communities_registered"] = int(r.n)
+    # Active at each past week's end, as recorded then; this week's, as it is now.
+    kept = [standing.c.province_code == province, standing.c.week_start.between(first, last)]
+    if kabkota:
+        kept.append(standing.c.kabkota_code == kabkota)
+    recorded = (
+        select(standing.c.week_start, func.sum(standing.c.active).label("n"))
+        .where(*kept)
+        .group_by(standing.c.week_start)
+    )
+    for r in await session.execute(recorded):
+        found.setdefault(r.week_start, {})["active"] = int(r.n or 0)
+    now_active = select(func.count()).where(
+        *_listed(province, kabkota, CommunityFilter()), directory.c.active_until > periods.now
+    )
+    found.setdefault(week_start(periods.today), {})["active"] = int(
+        (await session.execute(now_active)).scalar_one()
+    )
     return found
 
 

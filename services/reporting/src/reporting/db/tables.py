@@ -93,6 +93,19 @@ region_activity_days = sa.Table(
     sa.Column("activities", sa.Integer, nullable=False),
 )
 
+# Communities and active ones at each week's end (its Monday names the week), per
+# kabupaten/kota, recorded while the week runs (`reporting.weekly_standing`).
+region_weekly_standing = sa.Table(
+    "region_weekly_standing",
+    metadata,
+    sa.Column("kabkota_code", sa.Text, primary_key=True),
+    sa.Column("week_start", sa.Date, primary_key=True),
+    sa.Column("province_code", sa.Text, nullable=False),
+    sa.Column("communities", sa.Integer, nullable=False),
+    sa.Column("active", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 # The active rule per province; the row with province_code '' is the national default.
 active_rules = sa.Table(
     "active_rules",

@@ -90,6 +90,23 @@ def upgrade() -> None:
         "ix_region_activity_days_province", "region_activity_days", ["province_code", "day"]
     )
 
+    # How many communities were active at each week's end, per kabupaten/kota: what
+    # `active_until` said then, recorded while the week runs (it cannot be recomputed later).
+    op.create_table(
+        "region_weekly_standing",
+        sa.Column("kabkota_code", sa.Text, primary_key=True),
+        sa.Column("week_start", sa.Date, primary_key=True),
+        sa.Column("province_code", sa.Text, nullable=False),
+        sa.Column("communities", sa.Integer, nullable=False),
+        sa.Column("active", sa.Integer, nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(
+        "ix_region_weekly_standing_province",
+        "region_weekly_standing",
+        ["province_code", "week_start"],
+    )
+
     rules = op.create_table(
         "active_rules",
         sa.Column("province_code", sa.Text, primary_key=True),
@@ -115,6 +132,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("active_rules")
+    op.drop_table("region_weekly_standing")
     op.drop_table("region_activity_days")
     op.drop_table("community_activity_days")
     op.drop_table("activity_facts")
