@@ -1,6 +1,6 @@
 """`/reporting/communities`: the community directory, filtered to the caller's scope."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,11 +15,12 @@ from kombel_runtime.pagination import (
     invalid_cursor,
 )
 from kombel_runtime.service import DbSession
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, tuple_
 
 from reporting.db.tables import community_directory as directory
 from reporting.db.tables import community_members as members
+from reporting.domain.active_rule import is_active
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 
@@ -33,6 +34,10 @@ class CommunityRow(BaseModel):
     province_code: str
     kabkota_code: str
     registered_at: datetime
+    members: int = Field(description="Anggota saat ini")
+    last_activity_at: datetime | None
+    active: bool = Field(description="Aktif menurut aturan provinsinya")
+    archived_at: datetime | None
 
 
 def scope_filter(principal: Principal) -> ColumnElement[bool]:
@@ -95,8 +100,9 @@ async def list_communities(
     page = page.order_by(tuple_(directory.c.registered_at, directory.c.community_id).desc()).limit(
         limit + 1
     )
+    now = datetime.now(UTC)
     rows = [
-        CommunityRow.model_validate(r, from_attributes=True)
+        CommunityRow.model_validate(dict(r) | {"active": is_active(r["active_until"], now)})
         for r in (await session.execute(page)).mappings()
     ]
     more = len(rows) > limit
