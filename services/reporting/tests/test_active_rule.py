@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_province, province_other_than
 
 from .community_world import a_world, answer, directory_row, error_code
 
@@ -78,7 +78,7 @@ async def test_a_province_sets_its_own_rule_and_its_communities_follow(
     refused: list[tuple[dict[str, str], dict[str, Any]]] = [
         (platform.auth(Role.PROVINCE_STAFF, province=province), {}),  # the national rule
         (
-            platform.auth(Role.PROVINCE_STAFF, province="11" if province != "11" else "12"),
+            platform.auth(Role.PROVINCE_STAFF, province=province_other_than(province)),
             {"province": province},
         ),
         (platform.auth(Role.DISTRICT_STAFF, kabkota=here), {"province": province}),

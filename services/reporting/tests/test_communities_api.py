@@ -69,6 +69,7 @@ async def test_each_role_sees_only_its_scope(platform: RunningPlatform) -> None:
     as_teacher = platform.auth(Role.COMMUNITY_LEAD, person=teacher["id"], communities=[mine])
     lead = await eventually(lambda: listing(platform, as_teacher), lambda page: page["total"] == 1)
     assert [i["community_id"] for i in lead["items"]] == [theirs]
+    assert (lead["items"][0]["members"], lead["items"][0]["active"]) == (1, False)
 
     member = await listing(platform, platform.auth(Role.MEMBER))
     assert member["total"] == 0
