@@ -27,7 +27,7 @@ from kombel_events.activities import (
     ActivityLogged,
     AttendanceRecorded,
 )
-from kombel_runtime.consumer import Received, Subscription
+from kombel_runtime.consumer import Handler, Received, Subscription
 from kombel_runtime.projections import TableNames
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -186,7 +186,7 @@ def subscriptions(tables: TableNames) -> list[Subscription]:
 
     buckets = statement(_BUCKETS)
 
-    def handler(template: str, row: Any) -> Any:
+    def handler(template: str, row: Any) -> Handler:
         write = statement(template)
 
         async def handle(session: AsyncSession, received: Sequence[Received[Any]]) -> None:
