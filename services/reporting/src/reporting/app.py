@@ -7,7 +7,9 @@ from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_a
 from kombel_runtime.settings import ServiceSettings
 
 from reporting.api.communities import router as communities_router
+from reporting.api.trainings import router as trainings_router
 from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
+from reporting.projections.trainings import TRAININGS_PROJECTION
 
 
 class ReportingSettings(ServiceSettings):
@@ -20,8 +22,12 @@ definition = ServiceDefinition(
     description="Model baca, dasbor dan ekspor untuk staf yang memantau komunitas belajar.",
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[communities_router],
-    consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
+    routers=[communities_router, trainings_router],
+    consumers=[
+        ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS),
+        ConsumerSpec("reporting.trainings", TRAININGS_PROJECTION.live()),
+    ],
+    projections=[TRAININGS_PROJECTION],
 )
 
 
