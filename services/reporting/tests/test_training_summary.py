@@ -6,110 +6,15 @@ table downloads as CSV with formula cells defused."""
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from activities.db.tables import replica_people
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas
-from membership.testing import person, school
-from sqlalchemy import func, select
+
+from .training_fixtures import Bimtek, per_session, teachers
 
 pytestmark = pytest.mark.infra
-
-COUNTS = ("registered", "waitlisted", "checked_in")
-
-
-async def teachers(platform: RunningPlatform, kabkota: str, *names: str) -> list[str]:
-    """Teachers of a new school of the kabupaten/kota, once activities knows them all."""
-    npsn = await school(platform, kabkota)
-    ids = [(await person(platform, npsn, full_name=name))["id"] for name in names]
-
-    async def known() -> int:
-        async with platform.runtime("activities").sessions() as session:
-            found = await session.scalar(select(func.count()).where(replica_people.c.id.in_(ids)))
-            return int(found or 0)
-
-    await eventually(known, lambda n: n == len(ids), timeout_s=30)
-    return ids
-
-
-class Bimtek:
-    """A training of the province, made and run through activities' public API."""
-
-    def __init__(self, platform: RunningPlatform, province: str) -> None:
-        self.platform = platform
-        self.staff = platform.auth(Role.PROVINCE_STAFF, province=province)
-        self.province = province
-        self.id = ""
-        self.sessions: dict[str, str] = {}
-
-    async def schedule(self) -> None:
-        created = await self.platform.client.post(
-            "/activities/trainings",
-            json={
-                "title": "Bimtek Penggerak Komunitas Belajar",
-                "organiser": "BBGP",
-                "province_code": self.province,
-                "audience": "Penggerak komunitas belajar",
-            },
-            headers=self.staff,
-        )
-        assert created.status_code == 201, created.text
-        self.id = created.json()["id"]
-
-    async def session(
-        self, kabkota: str, starts: datetime, ends: datetime, capacity: int, venue: str
-    ) -> str:
-        added = await self.platform.client.post(
-            f"/activities/trainings/{self.id}/sessions",
-            json={
-                "kabkota_code": kabkota,
-                "venue": venue,
-                "starts_at": starts.isoformat(),
-                "ends_at": ends.isoformat(),
-                "capacity": capacity,
-            },
-            headers=self.staff,
-        )
-        assert added.status_code == 201, added.text
-        session_id: str = added.json()["id"]
-        self.sessions[kabkota] = session_id
-        return session_id
-
-    async def register(self, person_id: str, kabkota: str) -> dict[str, Any]:
-        answer = await self.platform.client.post(
-            f"/activities/trainings/{self.id}/registrations",
-            json={"person_id": person_id, "session_id": self.sessions[kabkota]},
-            headers=self.staff,
-        )
-        assert answer.status_code == 201, answer.text
-        registration: dict[str, Any] = answer.json()
-        return registration
-
-    async def counts(self) -> dict[str, dict[str, int]]:
-        """Activities' own counts per session, as its training page gives them."""
-        read = await self.platform.client.get(
-            f"/activities/trainings/{self.id}", headers=self.staff
-        )
-        assert read.status_code == 200, read.text
-        return {s["id"]: {c: s[c] for c in COUNTS} for s in read.json()["sessions"]}
-
-    async def summary(self, headers: dict[str, str] | None = None, **params: str) -> Any:
-        return await self.platform.client.get(
-            f"/reporting/trainings/{self.id}/summary", params=params, headers=headers or self.staff
-        )
-
-    async def rollup(self) -> dict[str, Any]:
-        answer = await self.summary()
-        assert answer.status_code == 200, answer.text
-        body: dict[str, Any] = answer.json()
-        return body
-
-
-def per_session(body: dict[str, Any]) -> dict[str, dict[str, int]]:
-    return {i["session_id"]: {c: i[c] for c in COUNTS} for i in body["items"]}
 
 
 async def test_the_rollup_equals_activities_counts_live(platform: RunningPlatform) -> None:
@@ -145,17 +50,7 @@ async def test_the_rollup_equals_activities_counts_live(platform: RunningPlatfor
     assert (rows[today]["capacity"], rows[today]["cancelled"]) == (2, False)
 
     # Rina is checked in at the door with the ticket of her registration.
-    ticket = (
-        await platform.client.get(
-            f"/activities/registrations/{seat['id']}", headers=platform.auth(Role.NATIONAL_ADMIN)
-        )
-    ).json()["ticket"]
-    scanned = await platform.client.post(
-        "/activities/checkins",
-        json={"ticket": ticket, "session_id": today},
-        headers=platform.auth(Role.DISTRICT_STAFF, kabkota=here),
-    )
-    assert scanned.status_code == 200, scanned.text
+    await bimtek.check_in(seat["id"], here)
     body = await eventually(bimtek.rollup, lambda b: b["totals"]["checked_in"] == 1)
     assert per_session(body)[today]["checked_in"] == 1
 

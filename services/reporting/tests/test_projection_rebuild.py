@@ -1,0 +1,157 @@
+"""Rebuilding and checking a read model (the trainings roll-up): a rebuild from the topics
+while the API serves gives the same rows and keeps what happened meanwhile; a check finds
+nothing in a sound model and names a row changed by hand, also from the command line."""
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from kombel_runtime.projection_rebuild import Kind, compare, rebuild
+from kombel_runtime.testing.harness import RunningPlatform, eventually
+from kombel_runtime.testing.regions import fresh_kabkotas
+from reporting.db.trainings_tables import (
+    training_registrations_rm,
+    training_sessions_rm,
+    trainings_rm,
+)
+from reporting.projections.trainings import TRAININGS_PROJECTION
+from sqlalchemy import select, text, update
+
+from .training_fixtures import Bimtek, teachers
+
+pytestmark = pytest.mark.infra
+
+TABLES = (trainings_rm, training_sessions_rm, training_registrations_rm)
+
+
+async def snapshot(platform: RunningPlatform) -> dict[str, list[dict[str, Any]]]:
+    async with platform.runtime("reporting").sessions() as session:
+        return {
+            table.name: [
+                dict(r)
+                for r in (
+                    await session.execute(select(table).order_by(*table.primary_key.columns))
+                ).mappings()
+            ]
+            for table in TABLES
+        }
+
+
+async def a_day(platform: RunningPlatform, capacity: int = 5) -> tuple[Bimtek, str]:
+    """A bimtek with a session under way in a kabupaten/kota of its own."""
+    (kabkota,) = fresh_kabkotas(1)
+    bimtek = Bimtek(platform, kabkota[:2])
+    await bimtek.schedule()
+    now = datetime.now(UTC)
+    starts, ends = now - timedelta(hours=1), now + timedelta(hours=2)
+    await bimtek.session(kabkota, starts, ends, capacity, "Aula")
+    return bimtek, kabkota
+
+
+async def test_a_rebuild_while_serving_gives_the_same_rows(platform: RunningPlatform) -> None:
+    bimtek, kabkota = await a_day(platform, capacity=2)
+    rina, budi, sari = await teachers(platform, kabkota, "Rina", "Budi", "Sari")
+    seats = [await bimtek.register(p, kabkota) for p in (rina, budi, sari)]
+    await bimtek.check_in(seats[0]["id"], kabkota)
+    expected = {"registered": 2, "waitlisted": 1, "checked_in": 1, "no_show": 0}
+    served = await eventually(bimtek.rollup, lambda b: b["totals"] == expected)
+    before = await snapshot(platform)
+
+    runtime = platform.runtime("reporting")
+    rebuilding = asyncio.create_task(
+        rebuild(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION)
+    )
+    # The page keeps answering the same while the fresh tables fill and are swapped in.
+    while not rebuilding.done():
+        assert await bimtek.rollup() == served
+        await asyncio.sleep(0.2)
+    assert await rebuilding > 0
+    assert await bimtek.rollup() == served
+    assert await snapshot(platform) == before
+
+    # A check-in made while a rebuild runs is in the rebuilt tables.
+    rebuilding = asyncio.create_task(
+        rebuild(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION)
+    )
+    await bimtek.check_in(seats[1]["id"], kabkota)
+    await rebuilding
+    after = await eventually(bimtek.rollup, lambda b: b["totals"]["checked_in"] == 2)
+    assert after["totals"] == expected | {"checked_in": 2}
+    assert await compare(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION) == []
+
+
+async def test_check_finds_a_row_changed_by_hand(platform: RunningPlatform) -> None:
+    bimtek, kabkota = await a_day(platform)
+    (rina,) = await teachers(platform, kabkota, "Rina")
+    seat = await bimtek.register(rina, kabkota)
+    await eventually(bimtek.rollup, lambda b: b["totals"]["registered"] == 1)
+    runtime = platform.runtime("reporting")
+    assert await compare(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION) == []
+
+    registration = training_registrations_rm.c.registration_id == seat["id"]
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(training_registrations_rm).where(registration).values(status="waitlisted")
+        )
+        await session.execute(
+            update(trainings_rm)
+            .where(trainings_rm.c.training_id == bimtek.id)
+            .values(version="00000000-0000-7000-8000-000000000000")  # not compared
+        )
+    (found,) = await compare(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION)
+    assert (found.table, found.kind, str(found.key["registration_id"])) == (
+        training_registrations_rm.name,
+        Kind.DIFFERENT,
+        seat["id"],
+    )
+    assert found.live is not None
+    assert found.expected is not None
+    assert (found.live["status"], found.expected["status"]) == ("waitlisted", "registered")
+
+    # From the command line: the check fails and names the row; a replay mends it.
+    checked, out = await kombel(platform, "check", "reporting", "trainings")
+    assert checked == 1, out
+    assert seat["id"] in out
+    assert "different" in out
+    replayed, out = await kombel(platform, "replay", "reporting", "trainings")
+    assert (replayed, "reporting.trainings: rebuilt from" in out) == (0, True), out
+    checked, out = await kombel(platform, "check", "reporting", "trainings")
+    assert (checked, "no differences" in out) == (0, True), out
+    assert await _tables_left(platform) == []
+
+
+async def kombel(platform: RunningPlatform, *arguments: str) -> tuple[int, str]:
+    """`kombel …` against the test platform's reporting service: exit code and output."""
+    settings = platform.embedded.settings["reporting"]
+    environment = os.environ | {
+        "KOMBEL_DATABASE_URL": settings.database_url,
+        "KOMBEL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "KOMBEL_REDIS_URL": settings.redis_url,
+        "KOMBEL_AUTH_JWKS_PATH": str(settings.auth_jwks_path),
+    }
+    finished = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kombel_runtime.cli",
+        *arguments,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(finished.communicate(), timeout=120)
+    return int(finished.returncode or 0), out.decode()
+
+
+async def _tables_left(platform: RunningPlatform) -> list[str]:
+    """Shadow or retired tables a check or rebuild left behind."""
+    async with platform.runtime("reporting").sessions() as session:
+        names = await session.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        )
+        return [n for n in names.scalars() if n.endswith(("_check", "_rebuild", "_retired"))]
