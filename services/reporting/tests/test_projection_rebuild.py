@@ -3,12 +3,11 @@ while the API serves gives the same rows and keeps what happened meanwhile; a ch
 nothing in a sound model and names a row changed by hand, also from the command line."""
 
 import asyncio
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from kombel_runtime.cli import main
 from kombel_runtime.projection_rebuild import Kind, compare, rebuild
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas
@@ -40,6 +39,23 @@ async def snapshot(platform: RunningPlatform) -> dict[str, list[dict[str, Any]]]
         }
 
 
+async def index_and_constraint_names(platform: RunningPlatform) -> set[str]:
+    tables = [t.name for t in TABLES]
+    async with platform.runtime("reporting").sessions() as session:
+        indexes = await session.execute(
+            text("SELECT indexname FROM pg_indexes WHERE tablename = ANY(:tables)"),
+            {"tables": tables},
+        )
+        constraints = await session.execute(
+            text(
+                "SELECT conname FROM pg_constraint "
+                "WHERE conrelid = ANY(CAST(:tables AS regclass[]))"
+            ),
+            {"tables": tables},
+        )
+        return set(indexes.scalars()) | set(constraints.scalars())
+
+
 async def a_day(platform: RunningPlatform, capacity: int = 5) -> tuple[Bimtek, str]:
     """A bimtek with a session under way in a kabupaten/kota of its own."""
     (kabkota,) = fresh_kabkotas(1)
@@ -59,6 +75,7 @@ async def test_a_rebuild_while_serving_gives_the_same_rows(platform: RunningPlat
     expected = {"registered": 2, "waitlisted": 1, "checked_in": 1, "no_show": 0}
     served = await eventually(bimtek.rollup, lambda b: b["totals"] == expected)
     before = await snapshot(platform)
+    names = await index_and_constraint_names(platform)
 
     runtime = platform.runtime("reporting")
     rebuilding = asyncio.create_task(
@@ -71,6 +88,8 @@ async def test_a_rebuild_while_serving_gives_the_same_rows(platform: RunningPlat
     assert await rebuilding > 0
     assert await bimtek.rollup() == served
     assert await snapshot(platform) == before
+    # Later migrations find the indexes and constraints by the names they gave them.
+    assert await index_and_constraint_names(platform) == names
 
     # A check-in made while a rebuild runs is in the rebuilt tables.
     rebuilding = asyncio.create_task(
@@ -83,7 +102,9 @@ async def test_a_rebuild_while_serving_gives_the_same_rows(platform: RunningPlat
     assert await compare(platform.kafka_bootstrap, runtime.sessions, TRAININGS_PROJECTION) == []
 
 
-async def test_check_finds_a_row_changed_by_hand(platform: RunningPlatform) -> None:
+async def test_check_finds_a_row_changed_by_hand(
+    platform: RunningPlatform, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     bimtek, kabkota = await a_day(platform)
     (rina,) = await teachers(platform, kabkota, "Rina")
     seat = await bimtek.register(rina, kabkota)
@@ -112,37 +133,33 @@ async def test_check_finds_a_row_changed_by_hand(platform: RunningPlatform) -> N
     assert (found.live["status"], found.expected["status"]) == ("waitlisted", "registered")
 
     # From the command line: the check fails and names the row; a replay mends it.
-    checked, out = await kombel(platform, "check", "reporting", "trainings")
+    checked, out = await kombel(platform, monkeypatch, capsys, "check", "reporting", "trainings")
     assert checked == 1, out
     assert seat["id"] in out
     assert "different" in out
-    replayed, out = await kombel(platform, "replay", "reporting", "trainings")
+    replayed, out = await kombel(platform, monkeypatch, capsys, "replay", "reporting", "trainings")
     assert (replayed, "reporting.trainings: rebuilt from" in out) == (0, True), out
-    checked, out = await kombel(platform, "check", "reporting", "trainings")
+    checked, out = await kombel(platform, monkeypatch, capsys, "check", "reporting", "trainings")
     assert (checked, "no differences" in out) == (0, True), out
     assert await _tables_left(platform) == []
 
 
-async def kombel(platform: RunningPlatform, *arguments: str) -> tuple[int, str]:
-    """`kombel …` against the test platform's reporting service: exit code and output."""
+async def kombel(
+    platform: RunningPlatform,
+    environment: pytest.MonkeyPatch,
+    output: pytest.CaptureFixture[str],
+    *arguments: str,
+) -> tuple[int, str]:
+    """`kombel …` against the test platform's reporting service, as a deploy job runs it
+    (settings from the environment): exit code and output. In a thread of this process,
+    which has imported every service already."""
     settings = platform.embedded.settings["reporting"]
-    environment = os.environ | {
-        "KOMBEL_DATABASE_URL": settings.database_url,
-        "KOMBEL_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "KOMBEL_REDIS_URL": settings.redis_url,
-        "KOMBEL_AUTH_JWKS_PATH": str(settings.auth_jwks_path),
-    }
-    finished = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "kombel_runtime.cli",
-        *arguments,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await asyncio.wait_for(finished.communicate(), timeout=120)
-    return int(finished.returncode or 0), out.decode()
+    environment.setenv("KOMBEL_DATABASE_URL", settings.database_url)
+    environment.setenv("KOMBEL_KAFKA_BOOTSTRAP", settings.kafka_bootstrap)
+    environment.setenv("KOMBEL_REDIS_URL", settings.redis_url)
+    environment.setenv("KOMBEL_AUTH_JWKS_PATH", str(settings.auth_jwks_path))
+    code = await asyncio.to_thread(main, list(arguments))
+    return code, output.readouterr().out
 
 
 async def _tables_left(platform: RunningPlatform) -> list[str]:
