@@ -11,10 +11,23 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas
+from reporting.db.trainings_tables import training_registrations_rm
+from sqlalchemy import select
 
 from .training_fixtures import Bimtek, per_session, teachers
 
 pytestmark = pytest.mark.infra
+
+
+async def checked_in_at(platform: RunningPlatform, registration_id: str) -> datetime | None:
+    """The check-in time in reporting's read model."""
+    async with platform.runtime("reporting").sessions() as session:
+        at: datetime | None = await session.scalar(
+            select(training_registrations_rm.c.checked_in_at).where(
+                training_registrations_rm.c.registration_id == registration_id
+            )
+        )
+        return at
 
 
 async def test_the_rollup_equals_activities_counts_live(platform: RunningPlatform) -> None:
@@ -53,6 +66,12 @@ async def test_the_rollup_equals_activities_counts_live(platform: RunningPlatfor
     await bimtek.check_in(seat["id"], here)
     body = await eventually(bimtek.rollup, lambda b: b["totals"]["checked_in"] == 1)
     assert per_session(body)[today]["checked_in"] == 1
+    # A phone that scanned her earlier uploads later: the earlier time holds, she counts once.
+    await bimtek.offline_scan(seat["id"], here, now - timedelta(minutes=30))
+    earlier = datetime.fromisoformat((await bimtek.registration(seat["id"]))["checked_in_at"])
+    assert earlier == now - timedelta(minutes=30)
+    await eventually(lambda: checked_in_at(platform, seat["id"]), lambda at: at == earlier)
+    assert (await bimtek.rollup())["totals"]["checked_in"] == 1
 
     # Budi cancels: Sari's place on the waitlist becomes a seat.
     cancelled = await platform.client.post(

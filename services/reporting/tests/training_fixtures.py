@@ -79,21 +79,40 @@ class Bimtek:
         registration: dict[str, Any] = answer.json()
         return registration
 
+    async def registration(self, registration_id: str) -> dict[str, Any]:
+        """The registration as activities shows it (with its ticket and check-in time)."""
+        read = await self.platform.client.get(
+            f"/activities/registrations/{registration_id}",
+            headers=self.platform.auth(Role.NATIONAL_ADMIN),
+        )
+        assert read.status_code == 200, read.text
+        found: dict[str, Any] = read.json()
+        return found
+
     async def check_in(self, registration_id: str, kabkota: str) -> None:
         """Checked in at the door by the district's committee, with the ticket the
         registration shows."""
-        ticket = (
-            await self.platform.client.get(
-                f"/activities/registrations/{registration_id}",
-                headers=self.platform.auth(Role.NATIONAL_ADMIN),
-            )
-        ).json()["ticket"]
+        ticket = (await self.registration(registration_id))["ticket"]
         scanned = await self.platform.client.post(
             "/activities/checkins",
             json={"ticket": ticket, "session_id": self.sessions[kabkota]},
             headers=self.platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota),
         )
         assert scanned.status_code == 200, scanned.text
+
+    async def offline_scan(self, registration_id: str, kabkota: str, at: datetime) -> None:
+        """A scan made offline at `at`, uploaded later in a batch."""
+        ticket = (await self.registration(registration_id))["ticket"]
+        uploaded = await self.platform.client.post(
+            "/activities/checkins/batch",
+            json={
+                "session_id": self.sessions[kabkota],
+                "device_id": "hp-panitia-1",
+                "scans": [{"ticket": ticket, "scanned_at": at.isoformat()}],
+            },
+            headers=self.platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota),
+        )
+        assert uploaded.status_code == 200, uploaded.text
 
     async def counts(self) -> dict[str, dict[str, int]]:
         """Activities' own counts per session, as its training page gives them."""
