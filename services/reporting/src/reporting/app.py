@@ -9,7 +9,9 @@ from reporting.api.active_rule import router as active_rule_router
 from reporting.api.communities import router as communities_router
 from reporting.api.community_summary import router as community_summary_router
 from reporting.api.regions import router as regions_router
+from reporting.api.trainings import router as trainings_router
 from reporting.projections import COMMUNITIES
+from reporting.projections.trainings import TRAININGS_PROJECTION
 from reporting.settings import ReportingSettings
 from reporting.weekly_standing import standing_worker
 
@@ -19,8 +21,18 @@ definition = ServiceDefinition(
     description="Model baca, dasbor dan ekspor untuk staf yang memantau komunitas belajar.",
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[communities_router, community_summary_router, regions_router, active_rule_router],
-    consumers=[ConsumerSpec("reporting.communities", COMMUNITIES.live())],
+    routers=[
+        communities_router,
+        community_summary_router,
+        regions_router,
+        active_rule_router,
+        trainings_router,
+    ],
+    consumers=[
+        ConsumerSpec("reporting.communities", COMMUNITIES.live()),
+        ConsumerSpec("reporting.trainings", TRAININGS_PROJECTION.live()),
+    ],
+    projections=[COMMUNITIES, TRAININGS_PROJECTION],
     workers=[Worker("weekly-standing", standing_worker)],
 )
 

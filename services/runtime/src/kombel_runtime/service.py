@@ -41,6 +41,7 @@ from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.object_storage import ObjectStore, object_store
+from kombel_runtime.projections import Projection
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.replicas import Replica
 from kombel_runtime.settings import ServiceRole, ServiceSettings
@@ -84,6 +85,9 @@ class ServiceDefinition:
     uploads: Sequence[UploadRoute] = ()
     # Tables kept from other services' events, each rebuildable with `kombel replay`.
     replicas: Sequence[Replica] = ()
+    # Read models kept from events, each rebuildable with `kombel replay` and checked
+    # against a recomputation with `kombel check`.
+    projections: Sequence[Projection] = ()
 
 
 @dataclass
