@@ -3,10 +3,12 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
+from kombel_events.topics import REPORTING_DIGESTS
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 from kombel_runtime.settings import ServiceSettings
 
 from reporting.api.communities import router as communities_router
+from reporting.digest import weekly_digest_worker
 from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
 
 
@@ -22,6 +24,8 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[communities_router],
     consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
+    publishes=[REPORTING_DIGESTS],
+    workers=[Worker("weekly-digest", weekly_digest_worker())],
 )
 
 
