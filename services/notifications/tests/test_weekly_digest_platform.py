@@ -50,7 +50,7 @@ async def subscribe(platform: RunningPlatform, headers: dict[str, str], **body: 
 
 
 async def test_staff_subscribe_for_the_area_of_their_token(platform: RunningPlatform) -> None:
-    (here,) = fresh_kabkotas(1)
+    here, there = fresh_kabkotas(2)
     district = staff(platform, Role.DISTRICT_STAFF, kabkota=here)
     fresh = await platform.client.get(URL, headers=district)
     assert fresh.status_code == 200, fresh.text
@@ -71,6 +71,13 @@ async def test_staff_subscribe_for_the_area_of_their_token(platform: RunningPlat
     )
     assert (chosen["email"], chosen["whatsapp"]) == (address.lower(), "+6281234567890")
     assert (await platform.client.get(URL, headers=district)).json() == chosen
+    # Moved to another district, the same person is asked to save again for the new one.
+    subject = f"staf-{secrets.token_hex(4)}"
+    before = platform.auth(Role.DISTRICT_STAFF, kabkota=here, subject=subject)
+    await subscribe(platform, before, enabled=True, email=address)
+    moved = platform.auth(Role.DISTRICT_STAFF, kabkota=there, subject=subject)
+    now = (await platform.client.get(URL, headers=moved)).json()
+    assert (now["area_code"], now["enabled"], now["email"]) == (there, False, address.lower())
 
     # Switched on, it needs somewhere to go; a bad address is refused without repeating it.
     for body in ({"enabled": True}, {"enabled": True, "email": "bukan-alamat@"}):

@@ -41,11 +41,14 @@ def area_of(principal: Principal) -> tuple[AreaKind, str]:
 
 def _answer(kind: AreaKind, code: str, row: Mapping[str, Any] | None) -> DigestSubscriptionOut:
     region = regions().get(code)
+    # A token whose area changed since the last PUT (staff moved) is not subscribed for the
+    # new area until it saves again; the old area's digests stop then too.
+    enabled = bool(row and row["enabled"] and row["area_code"] == code)
     return DigestSubscriptionOut(
         area_kind=kind,
         area_code=code,
         area_name=region.display_name if region else code,
-        enabled=bool(row and row["enabled"]),
+        enabled=enabled,
         email=row["email"] if row else None,
         whatsapp=row["phone"] if row else None,
         language=Language.of(row["language"] if row else None),
