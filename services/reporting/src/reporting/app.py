@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from kombel_events.topics import REPORTING_DIGESTS
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 
 from reporting.api.active_rule import router as active_rule_router
@@ -10,6 +11,7 @@ from reporting.api.communities import router as communities_router
 from reporting.api.community_summary import router as community_summary_router
 from reporting.api.regions import router as regions_router
 from reporting.api.trainings import router as trainings_router
+from reporting.digest import weekly_digest_worker
 from reporting.projections import COMMUNITIES
 from reporting.projections.trainings import TRAININGS_PROJECTION
 from reporting.settings import ReportingSettings
@@ -33,7 +35,11 @@ definition = ServiceDefinition(
         ConsumerSpec("reporting.trainings", TRAININGS_PROJECTION.live()),
     ],
     projections=[COMMUNITIES, TRAININGS_PROJECTION],
-    workers=[Worker("weekly-standing", standing_worker)],
+    publishes=[REPORTING_DIGESTS],
+    workers=[
+        Worker("weekly-standing", standing_worker),
+        Worker("weekly-digest", weekly_digest_worker()),
+    ],
 )
 
 
