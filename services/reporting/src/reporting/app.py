@@ -4,13 +4,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
-from kombel_runtime.settings import ServiceSettings
 
 from reporting.api.communities import router as communities_router
+from reporting.console.pages import router as console_router
+from reporting.console.settings import ConsoleSettings
 from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
 
 
-class ReportingSettings(ServiceSettings):
+class ReportingSettings(ConsoleSettings):
     pass
 
 
@@ -21,6 +22,7 @@ definition = ServiceDefinition(
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
     routers=[communities_router],
+    pages=[console_router],
     consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
 )
 
