@@ -20,6 +20,7 @@ from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkotas
 from playwright.async_api import expect
 from reporting.app import ReportingSettings, definition
+from reporting.console.settings import ConsoleSettings
 from reporting.console.testing import ConsoleBrowser, served
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,6 +30,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 pytestmark = pytest.mark.infra
+
+
+class OidcSettings(ReportingSettings, ConsoleSettings):
+    """Reporting's settings with the console's, whichever class reporting's settings are."""
+
 
 CLIENT_ID = "kombel-console"
 
@@ -97,7 +103,7 @@ async def oidc_console(
     issuer_app, exchanged = an_issuer(platform, kabkota)
     async with served(issuer_app) as issuer_url:
         shared = platform.embedded.settings["reporting"]
-        settings = ReportingSettings(
+        settings = OidcSettings(
             database_url=shared.database_url,
             redis_url=shared.redis_url,
             kafka_bootstrap=shared.kafka_bootstrap,
