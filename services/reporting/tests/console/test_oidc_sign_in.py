@@ -9,6 +9,7 @@ import base64
 import hashlib
 import secrets
 from collections.abc import AsyncIterator
+from typing import cast
 from urllib.parse import urlencode
 
 import pytest
@@ -19,7 +20,7 @@ from kombel_runtime.service import create_service_app
 from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import fresh_kabkotas
 from playwright.async_api import expect
-from reporting.app import ReportingSettings, definition
+from reporting.app import definition
 from reporting.console.settings import ConsoleSettings
 from reporting.console.testing import ConsoleBrowser, served
 from starlette.applications import Starlette
@@ -32,8 +33,10 @@ from starlette.routing import Route
 pytestmark = pytest.mark.infra
 
 
-class OidcSettings(ReportingSettings, ConsoleSettings):
-    """Reporting's settings with the console's, whichever class reporting's settings are."""
+# Reporting's settings with the console's, whichever class reporting's settings are.
+OidcSettings = cast(
+    type[ConsoleSettings], type("OidcSettings", (definition.settings_class, ConsoleSettings), {})
+)
 
 
 CLIENT_ID = "kombel-console"

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from kombel_runtime.service import create_service_app
-from reporting.app import ReportingSettings, definition
+from reporting.app import definition
 
 ISSUER = "https://sso.example.id/realms/kombel"
 
 
 @pytest.fixture
 async def production() -> AsyncIterator[httpx.AsyncClient]:
-    settings = ReportingSettings(
+    settings = definition.settings_class(
         environment="production",
         database_url="postgresql+asyncpg://kombel@127.0.0.1:1/unused",
         auth_issuer=ISSUER,
