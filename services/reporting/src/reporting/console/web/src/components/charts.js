@@ -5,6 +5,8 @@ import uPlot from "uplot";
 import { h } from "../dom.js";
 
 const INK = "#1b1f24";
+const DAY = new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short" });
+const dayOf = (seconds) => (seconds === null || seconds === undefined ? "–" : DAY.format(new Date(seconds * 1000)));
 const GRID = "#d5dbe3";
 
 function sized(container, build) {
@@ -78,10 +80,13 @@ export function weeklyLines(container, { weeks, series }) {
         height: 240,
         scales: { x: { time: true }, y: { range: (_, min, max) => [0, Math.max(1, max) * 1.1] } },
         axes: [
-          { stroke: INK, grid: { stroke: GRID }, font: "12px system-ui, sans-serif" },
+          { stroke: INK, grid: { stroke: GRID }, font: "12px system-ui, sans-serif", values: (_, splits) => splits.map(dayOf) },
           { stroke: INK, grid: { stroke: GRID }, font: "12px system-ui, sans-serif" },
         ],
-        series: [{ label: "Minggu" }, ...series.map((s, index) => ({ label: s.label, stroke: colors[index % colors.length], width: 2 }))],
+        series: [
+          { label: "Minggu mulai", value: (_, seconds) => dayOf(seconds) },
+          ...series.map((s, index) => ({ label: s.label, stroke: colors[index % colors.length], width: 2, value: (_, v) => (v === null || v === undefined ? "–" : String(v)) })),
+        ],
       },
       data,
       container,
