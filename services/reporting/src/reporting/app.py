@@ -11,6 +11,7 @@ from reporting.api.communities import router as communities_router
 from reporting.api.community_summary import router as community_summary_router
 from reporting.api.regions import router as regions_router
 from reporting.api.trainings import router as trainings_router
+from reporting.console.pages import router as console_router
 from reporting.digest import weekly_digest_worker
 from reporting.projections import COMMUNITIES
 from reporting.projections.trainings import TRAININGS_PROJECTION
@@ -40,6 +41,7 @@ definition = ServiceDefinition(
         Worker("weekly-standing", standing_worker),
         Worker("weekly-digest", weekly_digest_worker()),
     ],
+    pages=[console_router],
 )
 
 

@@ -1,10 +1,11 @@
 """Settings of the reporting service."""
 
-from kombel_runtime.settings import ServiceSettings
 from pydantic import Field
 
+from reporting.console.settings import ConsoleSettings
 
-class ReportingSettings(ServiceSettings):
+
+class ReportingSettings(ConsoleSettings):
     # Dashboards' answers are kept this long in Redis (0 turns the cache off): a province
     # office refreshing the same page costs one read of the read models per few seconds.
     reporting_cache_seconds: float = Field(default=5.0, ge=0, le=300)
