@@ -28,6 +28,8 @@ async def test_a_check_in_at_the_door_shows_in_the_live_roll_up(
     page = await console.sign_in("province_staff", province=province_of(here))
     await page.goto(console.url("/pelatihan"))
     await expect(page.get_by_role("heading", name="Pelatihan", level=1)).to_be_visible()
+    await expect(page.get_by_role("link", name=title)).to_be_visible()
+    await console.shoot(page, "pelatihan-daftar")
     await page.get_by_role("link", name=title).click()
     await expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     row = page.locator(f'#training-sessions tr[data-session="{sessions[here]}"]')

@@ -134,6 +134,12 @@ export async function keepRoster(rows) {
   await finished(transaction);
 }
 
+/** Every name kept, by registration id: one read for a whole list. */
+export async function rosterNames() {
+  const rows = await done((await store("roster")).getAll());
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 export async function rosterEntry(registrationId) {
   return (await done((await store("roster")).get(registrationId))) ?? null;
 }

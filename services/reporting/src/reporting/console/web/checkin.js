@@ -14,6 +14,7 @@ import {
   keepRoster,
   rosterCount,
   rosterEntry,
+  rosterNames,
   saveSetting,
   scanOf,
   setting,
@@ -212,31 +213,39 @@ function showLast(scan, person) {
 
 // The list
 
+// A long day's list is drawn up to its newest rows; the counts cover every scan.
+const ROWS_SHOWN = 300;
+
 async function render() {
-  const scans = await allScans();
+  // The chosen session's scans; those of a session chosen before still go out with their own.
+  const scans = (await allScans()).filter((s) => state.post === null || s.session_id === state.post.id);
+  const names = await rosterNames();
   const rows = [];
   const conflicts = [];
   let queued = 0;
   let ok = 0;
   for (const scan of scans) {
-    const person = await rosterEntry(scan.registration_id ?? "");
+    const person = names.get(scan.registration_id) ?? null;
     if (scan.state === "queued" || scan.state === "sending") queued += 1;
-    if (scan.state === "done" && scan.result) ok += 1;
-    const tr = document.createElement("tr");
-    tr.dataset.registration = scan.registration_id ?? "";
-    tr.dataset.state = scan.state;
-    tr.dataset.result = scan.result ?? scan.code ?? "";
-    for (const text of [localTime(scan.scanned_at), who(scan.registration_id, person), describe(scan)]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
+    if (scan.state === "done" && scan.result === "ok") ok += 1;
+    const line = [localTime(scan.scanned_at), who(scan.registration_id, person), describe(scan)];
+    if (rows.length < ROWS_SHOWN) {
+      const tr = document.createElement("tr");
+      tr.dataset.registration = scan.registration_id ?? "";
+      tr.dataset.state = scan.state;
+      tr.dataset.result = scan.result ?? scan.code ?? "";
+      for (const text of line) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      rows.push(tr);
     }
-    rows.push(tr);
     if (isConflict(scan)) {
       const li = document.createElement("li");
       li.dataset.registration = scan.registration_id ?? "";
       li.dataset.result = scan.result ?? scan.code ?? "";
-      li.textContent = `${localTime(scan.scanned_at)} · ${who(scan.registration_id, person)}: ${describe(scan)}`;
+      li.textContent = `${line[0]} · ${line[1]}: ${line[2]}`;
       conflicts.push(li);
     }
   }

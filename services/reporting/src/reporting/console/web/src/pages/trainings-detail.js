@@ -37,13 +37,17 @@ function stats(totals) {
 }
 
 function sessionRow(item, place) {
+  const where = [place?.kabkota_name ?? item.kabkota_code, item.venue ?? place?.venue].filter(Boolean).join(" · ");
   return h(
     "tr",
     { dataset: { session: item.session_id } },
-    h("th", { scope: "row" }, place?.code ?? "–"),
-    h("td", {}, place?.kabkota_name ?? item.kabkota_code),
-    h("td", {}, item.venue ?? place?.venue ?? "–"),
-    h("td", {}, place ? localWhen(place) : ""),
+    h(
+      "th",
+      { scope: "row", style: { whiteSpace: "normal", minWidth: "12rem" } },
+      place?.code ?? "–",
+      h("span", { class: "hint" }, where),
+    ),
+    h("td", { style: { whiteSpace: "normal", minWidth: "9rem" } }, place ? localWhen(place) : ""),
     COLUMNS.map(([key]) => h("td", { class: "number", dataset: { column: key } }, formatNumber(item[key]))),
   );
 }
@@ -62,9 +66,7 @@ function rollupTable(items, places) {
         h(
           "tr",
           {},
-          h("th", { scope: "col" }, "Sesi"),
-          h("th", { scope: "col" }, "Kabupaten/kota"),
-          h("th", { scope: "col" }, "Tempat"),
+          h("th", { scope: "col" }, "Sesi dan tempat"),
           h("th", { scope: "col" }, "Waktu setempat"),
           COLUMNS.map(([, label]) => h("th", { scope: "col", class: "number" }, label)),
         ),
