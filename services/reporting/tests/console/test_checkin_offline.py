@@ -124,7 +124,7 @@ async def test_a_scan_with_the_network_cut_is_uploaded_once_it_is_back(
     page = await checkin_page(console, here, training_id, sessions[here])
     # The roster's names are kept for the scans made offline (Budi's seat is no more).
     await expect(page.locator("#roster")).to_contain_text("1 peserta")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     sent: list[Request] = []
     page.on(
         "request",
