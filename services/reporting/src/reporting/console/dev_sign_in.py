@@ -95,7 +95,7 @@ async def dev_token(request: DevSignIn, runtime: Runtime) -> ConsoleSession:
     _check_scope(request)
     issuer = _issuer(settings.auth_jwks_path.parent)
     province = request.province or (request.kabkota.split(".")[0] if request.kabkota else None)
-    name = request.name or f"Pengguna uji ({request.role.value})"
+    name = request.name or "Pengguna uji"
     token = issuer.mint(
         request.role,
         province=province,

@@ -4,6 +4,7 @@ and desktop widths for review (`build/screenshots/`)."""
 
 import asyncio
 import contextlib
+import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 PHONE = ViewportSize(width=360, height=740)
 DESKTOP = ViewportSize(width=1280, height=800)
 
@@ -111,13 +113,20 @@ class ConsoleBrowser:
         await page.wait_for_url(lambda url: "/console/masuk" not in url)
         return page
 
+    async def bearer(self, page: Page) -> dict[str, str]:
+        """Headers with the token the page signed in with: the same caller as the page."""
+        stored = json.loads(await page.evaluate("localStorage.getItem('kombel.session')"))
+        return {"Authorization": f"Bearer {stored['access_token']}"}
+
     async def shoot(self, page: Page, name: str) -> list[Path]:
         """Screenshots of the whole page at phone and desktop widths."""
         self.screenshots.mkdir(parents=True, exist_ok=True)
         written = []
         for label, size in (("360", PHONE), ("1280", DESKTOP)):
             await page.set_viewport_size(size)
-            await page.wait_for_load_state("networkidle")
+            # Two frames: charts redraw for the new width (open streams keep the network busy,
+            # so "network idle" would never come on pages that listen live).
+            await page.evaluate(TWO_FRAMES)
             path = self.screenshots / f"{name}-{label}.png"
             await page.screenshot(path=str(path), full_page=True)
             written.append(path)

@@ -111,16 +111,18 @@ async function errorOf(response) {
 }
 
 /**
- * Download a file an API answers (CSV, XLSX, errors.csv) with the bearer token, and save it
- * under `filename`: plain links cannot carry the token.
+ * Download a file an API answers (CSV, XLSX, errors.csv) with the bearer token: plain links
+ * cannot carry it. Saved under the name the API gives, else under `filename`.
  */
 export async function download(path, filename, query) {
   const response = await api(path, { query, raw: true, headers: { Accept: "*/*" } });
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = filename;
+  link.download = named ? decodeURIComponent(named[1]) : filename;
   document.body.append(link);
   link.click();
   link.remove();

@@ -36,3 +36,12 @@ export const ROLE_NAMES = {
   community_lead: "Pengurus komunitas",
   member: "Anggota",
 };
+
+export const PHASE_NAMES = {
+  refleksi_awal: "Refleksi awal",
+  perencanaan: "Perencanaan",
+  implementasi: "Implementasi",
+  evaluasi: "Evaluasi",
+};
+
+export const MODE_NAMES = { luring: "Luring", daring: "Daring", hybrid: "Hibrida" };

@@ -13,7 +13,7 @@ export default async function render(view, { session, navigate }) {
   const form = h(
     "form",
     { class: "card" },
-    h("div", { class: "field" }, h("label", { for: "region-code" }, "Kode provinsi atau kabupaten/kota", h("span", { class: "hint", id: "region-code-hint" }, "Mis. 12 (Sumatera Utara) atau 12.11")), code),
+    h("div", { class: "field" }, h("label", { for: "region-code" }, "Kode provinsi atau kabupaten/kota"), h("span", { class: "hint", id: "region-code-hint" }, "Mis. 12 (Sumatera Utara) atau 12.11"), code),
     h("button", { type: "submit" }, "Buka dasbor"),
   );
   form.addEventListener("submit", (event) => {

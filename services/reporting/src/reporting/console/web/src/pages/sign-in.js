@@ -55,7 +55,8 @@ export default async function render(view, { query, navigate }) {
     h(
       "div",
       { class: "field", id: `${id}-field` },
-      h("label", { for: id }, label, hint ? h("span", { class: "hint", id: `${id}-hint` }, hint) : null),
+      h("label", { for: id }, label),
+      hint ? h("span", { class: "hint", id: `${id}-hint` }, hint) : null,
       h("input", { id, name: id, autocomplete: "off", "aria-describedby": hint ? `${id}-hint` : null, ...attributes }),
     );
   const form = h(
