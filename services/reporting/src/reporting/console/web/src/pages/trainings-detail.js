@@ -23,7 +23,6 @@ const COLUMNS = [
   ["waitlisted", "Daftar tunggu"],
   ["checked_in", "Hadir"],
   ["no_show", "Tidak hadir"],
-  ["cancelled", "Batal"],
 ];
 
 function stats(totals) {
@@ -37,14 +36,16 @@ function stats(totals) {
 }
 
 function sessionRow(item, place) {
-  const where = [place?.kabkota_name ?? item.kabkota_code, item.venue ?? place?.venue].filter(Boolean).join(" · ");
+  const region = item.kabkota_name ?? place?.kabkota_name ?? item.kabkota_code;
+  const where = [region, item.venue ?? place?.venue].filter(Boolean).join(" · ");
   return h(
     "tr",
     { dataset: { session: item.session_id } },
     h(
       "th",
       { scope: "row", style: { whiteSpace: "normal", minWidth: "12rem" } },
-      place?.code ?? "–",
+      item.code ?? place?.code ?? "–",
+      item.cancelled === true ? h("span", { class: "badge badge-bad", style: { marginLeft: "0.5rem" } }, "Dibatalkan") : null,
       h("span", { class: "hint" }, where),
     ),
     h("td", { style: { whiteSpace: "normal", minWidth: "9rem" } }, place ? localWhen(place) : ""),
@@ -85,7 +86,7 @@ async function rollup(training) {
   } catch (error) {
     if (error.status !== 404) throw error;
     const fresh = await api(`/activities/trainings/${training.id}`);
-    const items = fresh.sessions.map((s) => ({ ...s, session_id: s.id, no_show: null, cancelled: null }));
+    const items = fresh.sessions.map((s) => ({ ...s, session_id: s.id, no_show: null, cancelled: s.status === "cancelled" }));
     const sum = (key) => items.reduce((total, s) => total + (s[key] ?? 0), 0);
     const totals = { registered: sum("registered"), waitlisted: sum("waitlisted"), checked_in: sum("checked_in"), no_show: null };
     return { items, totals, live: false };
