@@ -83,35 +83,59 @@ export function startSync({ onChange, onStatus }) {
     onStatus({ state: "offline" });
   }
 
-  async function run() {
-    if (running) return;
-    running = true;
-    clearTimeout(retryTimer);
+  // One pass over the queue; false when it failed and a retry is scheduled.
+  async function pass() {
     try {
       await drain();
-    } catch (error) {
+      return true;
+    } catch {
       onStatus({
         state: "retry",
         message: "Pengiriman gagal; dicoba lagi otomatis. Pindaian tetap tersimpan di perangkat ini.",
       });
-      retryTimer = setTimeout(kick, pause);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        kick();
+      }, pause);
       pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
+      return false;
+    }
+  }
+
+  // A scan made while a pass runs (or while another tab holds the lock) asks for one more
+  // pass, so it never waits for the next poll.
+  let again = false;
+
+  async function run() {
+    try {
+      do {
+        again = false;
+        clearTimeout(retryTimer);
+        retryTimer = null;
+        if (!(await pass())) break;
+      } while (again);
     } finally {
       running = false;
     }
   }
 
   function kick() {
-    if (navigator.locks) {
-      navigator.locks.request("kombel-checkin-sync", { ifAvailable: true }, (lock) => (lock ? run() : null));
-    } else {
-      run();
+    if (running) {
+      again = true;
+      return;
     }
+    running = true;
+    if (navigator.locks) navigator.locks.request("kombel-checkin-sync", run);
+    else run();
   }
 
   window.addEventListener("online", kick);
   window.addEventListener("offline", () => onStatus({ state: "offline" }));
-  setInterval(kick, POLL_MS);
+  // The poll is for a line that came back without an `online` event; a pending retry keeps
+  // its own, growing, pause.
+  setInterval(() => {
+    if (retryTimer === null) kick();
+  }, POLL_MS);
   kick();
   return { kick };
 }

@@ -296,7 +296,10 @@ async function start() {
     showNetwork();
     if (signedIn() === null) return;
     if (state.trainings.length === 0) loadTrainings();
-    if (state.post !== null) refreshKeys().catch(() => {});
+    if (state.post !== null) {
+      refreshKeys().catch(() => {});
+      refreshRoster(state.post).then(render, () => {});
+    }
   });
   window.addEventListener("offline", showNetwork);
   if ("serviceWorker" in navigator) {
