@@ -1,6 +1,7 @@
 """The province dashboard, the district page and the community page show, in Indonesian, the
 numbers the APIs answer: per kabupaten/kota, per community, and a community's activities."""
 
+import io
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkotas, fresh_province
 from membership.testing import community, created, person, school
+from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 from reporting.console.testing import ConsoleBrowser
 
@@ -36,6 +38,10 @@ async def summary(platform: RunningPlatform, code: str, **params: str) -> Any:
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def sheet_values(content: bytes) -> list[tuple[Any, ...]]:
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
 async def table_rows(page: Page, table: str) -> list[dict[str, str]]:
@@ -91,17 +97,17 @@ async def test_the_province_dashboard_shows_the_apis_numbers(
         }
         for r in answer["items"]
     ] == rows
-    assert {r["name"] for r in rows} >= {
-        regions().by_code[busy].name,
-        regions().by_code[quiet].name,
-    }
+    counted = {r["kabkota_code"]: r["communities"] for r in answer["items"]}
+    assert (counted[busy], counted[quiet]) == (3, 1)
 
     # Every kabupaten/kota of the province has a tile; those with communities carry a share.
     tiles = page.locator(".tile-map .tile")
     await expect(tiles).to_have_count(len(kabkotas))
     for row in answer["items"]:
         tile = page.locator(f'.tile[data-code="{row["kabkota_code"]}"]')
-        await expect(tile).to_contain_text(share(row["active_share"]))
+        await expect(tile).to_contain_text(
+            share(row["active_share"]) if row["communities"] else "–"
+        )
     await expect(page.locator(".chart canvas").first).to_be_visible()
     await expect(page.get_by_role("button", name="Unduh CSV")).to_be_visible()
     await expect(page.get_by_role("button", name="Unduh XLSX")).to_be_visible()
@@ -147,6 +153,22 @@ async def test_the_district_page_lists_each_community_as_the_api_does(
         assert shown["activities_90d"] == number(item["activities_90d"])
         assert shown["active"] == ("Aktif" if item["active"] else "Tidak aktif")
     await console.shoot(page, "kabupaten-kota")
+
+    # The download buttons save what the API answers as CSV and XLSX.
+    for format in ("csv", "xlsx"):
+        async with page.expect_download() as waiting:
+            await page.get_by_role("button", name=f"Unduh {format.upper()}").click()
+        saved = await (await waiting.value).path()
+        response = await platform.client.get(
+            f"/reporting/regions/{kabkota}/summary",
+            params={"format": format},
+            headers=await console.bearer(page),
+        )
+        assert response.status_code == 200
+        if format == "csv":
+            assert saved.read_bytes() == response.content
+        else:
+            assert sheet_values(saved.read_bytes()) == sheet_values(response.content)
 
 
 async def test_the_community_page_lists_its_activities(

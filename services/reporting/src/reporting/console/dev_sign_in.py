@@ -21,7 +21,7 @@ from kombel_runtime.errors import ApiError
 from kombel_runtime.service import Runtime
 from pydantic import BaseModel, Field, StringConstraints
 
-from reporting.console.settings import ConsoleSettings
+from reporting.console.settings import dev_sign_in_offered
 
 TOKEN_TTL_S = 12 * 3600
 
@@ -89,7 +89,7 @@ def _check_scope(request: DevSignIn) -> None:
 @router.post("/dev/token", response_model=ConsoleSession)
 async def dev_token(request: DevSignIn, runtime: Runtime) -> ConsoleSession:
     settings = runtime.settings
-    if not isinstance(settings, ConsoleSettings) or not settings.console_dev_sign_in:
+    if not dev_sign_in_offered(settings):
         raise _unavailable()
     assert settings.auth_jwks_path is not None
     _check_scope(request)

@@ -19,11 +19,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from kombel_runtime.errors import ApiError
 from kombel_runtime.service import Runtime
+from kombel_runtime.settings import ServiceSettings
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
 from reporting.console.dev_sign_in import router as dev_sign_in_router
-from reporting.console.settings import ConsoleSettings
+from reporting.console.settings import dev_sign_in_offered, oidc_client
 
 WEB = Path(__file__).parent / "web"
 # npm package → its module the pages import by bare name, and the folder the browser may read.
@@ -72,14 +73,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _html(document: Path, settings: ConsoleSettings | None) -> HTMLResponse:
+def _html(document: Path, settings: ServiceSettings) -> HTMLResponse:
     script = '<script type="importmap">' + json.dumps(import_map()) + "</script>"
     inline = script.removeprefix('<script type="importmap">').removesuffix("</script>")
     digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
     text = document.read_text().replace("<!-- importmap -->", script)
-    issuer = (
-        _origin(settings.console_issuer) if settings and not settings.console_dev_sign_in else ""
-    )
+    issuer = "" if dev_sign_in_offered(settings) else _origin(oidc_client(settings).issuer)
     policy = "; ".join(
         [
             "default-src 'self'",
@@ -107,10 +106,6 @@ def _html(document: Path, settings: ConsoleSettings | None) -> HTMLResponse:
     )
 
 
-def _settings(runtime: Runtime) -> ConsoleSettings | None:
-    return runtime.settings if isinstance(runtime.settings, ConsoleSettings) else None
-
-
 @router.get("", include_in_schema=False)
 async def console_root() -> RedirectResponse:
     return RedirectResponse("/console/", status_code=308)
@@ -119,13 +114,13 @@ async def console_root() -> RedirectResponse:
 @router.get("/config.json")
 async def console_config(runtime: Runtime) -> JSONResponse:
     """How the pages sign in: the dev sign-in of the embedded stack, or OIDC with PKCE."""
-    settings = _settings(runtime)
-    dev = settings is not None and settings.console_dev_sign_in
+    dev = dev_sign_in_offered(runtime.settings)
     body: dict[str, Any] = {"sign_in": "dev" if dev else "oidc", "oidc": None}
-    if settings is not None and not dev:
+    if not dev:
+        client = oidc_client(runtime.settings)
         body["oidc"] = {
-            "issuer": settings.console_issuer,
-            "client_id": settings.console_oidc_client_id,
+            "issuer": client.issuer,
+            "client_id": client.client_id,
             "scope": "openid profile",
         }
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
@@ -152,11 +147,11 @@ async def console_page(path: str, request: Request, runtime: Runtime) -> Respons
     if "." not in last:
         own = WEB / f"{path.strip('/')}.html"
         document = own if path and own.is_file() and own.parent == WEB else WEB / "index.html"
-        return _html(document, _settings(runtime))
+        return _html(document, runtime.settings)
     if last.endswith(".html"):
         document = WEB / path
         if document.parent == WEB and document.is_file():
-            return _html(document, _settings(runtime))
+            return _html(document, runtime.settings)
         raise _not_found()
     response = await _serve(path, request)
     response.headers.setdefault("Cache-Control", REVALIDATE)

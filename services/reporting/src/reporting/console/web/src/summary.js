@@ -20,6 +20,7 @@ const TOTALS = [
   ["inactive", "Tidak aktif", formatNumber],
   ["active_share", "Persentase aktif", formatShare],
   ["activities_30d", "Kegiatan 30 hari", formatNumber],
+  ["activities_90d", "Kegiatan 90 hari", formatNumber],
   ["members", "Anggota", formatNumber],
 ];
 
@@ -39,6 +40,7 @@ const SERIES_NAMES = {
   active: "Komunitas aktif",
   active_communities: "Komunitas aktif",
   communities: "Komunitas",
+  communities_registered: "Komunitas baru terdaftar",
   attendees: "Peserta hadir",
 };
 

@@ -2,6 +2,7 @@
 // active, downloadable as CSV or XLSX.
 
 import { h, fill, pageHeader } from "../dom.js";
+import { PHASE_NAMES } from "../format.js";
 import { downloadButtons } from "../components/downloads.js";
 import { FORUM_TYPES, KINDS, filterForm, filterValues, withFilters } from "../components/filters.js";
 import { dataTable } from "../components/table.js";
@@ -13,7 +14,7 @@ export function activeBadge(active) {
 }
 
 function phases(value) {
-  if (Array.isArray(value)) return String(value.length);
+  if (Array.isArray(value)) return value.length ? value.map((phase) => PHASE_NAMES[phase] || phase).join(", ") : "–";
   return value === null || value === undefined ? "–" : String(value);
 }
 
