@@ -4,21 +4,12 @@
 
 import { api } from "../api.js";
 import { fill, h, loading, notice, pageHeader } from "../dom.js";
+import { MODE_NAMES, PHASE_NAMES } from "../format.js";
 import { localWhen } from "../../checkin-labels.js";
 import { evidenceFigure, uploadPhoto } from "./activity-photos.js";
 
-const PHASES = [
-  ["refleksi_awal", "Refleksi awal"],
-  ["perencanaan", "Perencanaan"],
-  ["implementasi", "Implementasi"],
-  ["evaluasi", "Evaluasi"],
-];
-const MODES = [
-  ["luring", "Luring (tatap muka)"],
-  ["daring", "Daring"],
-  ["hybrid", "Hibrida (luring dan daring)"],
-];
-const PHASE_NAMES = Object.fromEntries(PHASES);
+const PHASES = Object.entries(PHASE_NAMES);
+const MODES = Object.entries(MODE_NAMES);
 
 function field(id, label, control, hint) {
   if (hint) control.setAttribute("aria-describedby", `${id}-hint`);
