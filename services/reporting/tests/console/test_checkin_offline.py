@@ -152,6 +152,7 @@ async def test_a_scan_with_the_network_cut_is_uploaded_once_it_is_back(
     await console.context.set_offline(False)
     await expect(queued).to_have_attribute("data-result", "ok")
     await expect(queued).to_contain_text("Hadir, tercatat")
+    await expect(page.locator("#last")).to_have_text("Rina Wulandari: Hadir, tercatat")
     await expect(page.locator("#count-queued")).to_have_text("0")
     checked_in = (await registration(platform, rina["id"]))["checked_in_at"]
     assert checked_in is not None

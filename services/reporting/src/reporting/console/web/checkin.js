@@ -22,7 +22,7 @@ import {
 import { startSync } from "./checkin-sync.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { post: null, keys: [], device: null, trainings: [], sync: null, stopCamera: null };
+const state = { post: null, keys: [], device: null, trainings: [], sync: null, stopCamera: null, last: null };
 
 function show(element, text, tone = "") {
   element.textContent = text;
@@ -206,8 +206,10 @@ function who(registrationId, person) {
 }
 
 function showLast(scan, person) {
+  state.last = { id: scan.id, state: scan.state };
   const line = `${who(scan.registration_id, person)}: ${describe(scan)}`;
-  show($("last"), line, scan.state === "refused" ? "bad" : "good");
+  const tone = scan.state === "refused" || (scan.state === "done" && scan.result !== "ok") ? "bad" : "good";
+  show($("last"), line, tone);
   $("last").dataset.state = scan.state;
 }
 
@@ -226,6 +228,8 @@ async function render() {
   let ok = 0;
   for (const scan of scans) {
     const person = names.get(scan.registration_id) ?? null;
+    // The scan last shown at the top, once the server has answered for it.
+    if (scan.id === state.last?.id && scan.state !== state.last.state) showLast(scan, person);
     if (scan.state === "queued" || scan.state === "sending") queued += 1;
     if (scan.state === "done" && scan.result === "ok") ok += 1;
     const line = [localTime(scan.scanned_at), who(scan.registration_id, person), describe(scan)];
