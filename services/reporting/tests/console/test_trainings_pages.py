@@ -62,3 +62,9 @@ async def test_a_check_in_at_the_door_shows_in_the_live_roll_up(
     await expect(page.locator("#roster-bar")).to_have_attribute("value", "100")
     await expect(progress).to_contain_text("Selesai (uji coba, tidak disimpan): 100 %")
     await console.shoot(page, "pelatihan-unggah")
+
+    # Each session's row opens the check-in page with that session chosen, to confirm.
+    await row.get_by_role("link", name="Presensi").click()
+    await expect(page.get_by_role("heading", name="Presensi Bimtek")).to_be_visible()
+    await expect(page.get_by_label("Sesi (lokasi dan waktu)")).to_have_value(sessions[here])
+    await expect(page.get_by_label("Pelatihan")).to_have_value(training_id)

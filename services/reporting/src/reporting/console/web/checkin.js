@@ -56,6 +56,22 @@ async function loadTrainings() {
   }
 }
 
+/** A link from a training's page (`?pelatihan=…&sesi=…`) chooses its session in the form;
+ * the committee still confirms it. */
+async function preselect() {
+  const query = new URLSearchParams(location.search);
+  const trainingId = query.get("pelatihan");
+  if (!trainingId || ![...$("training").options].some((o) => o.value === trainingId)) return;
+  $("training").value = trainingId;
+  await loadSessions(trainingId);
+  const sessionId = query.get("sesi");
+  if (sessionId && [...$("session").options].some((o) => o.value === sessionId)) {
+    $("session").value = sessionId;
+  }
+  $("change").open = true;
+  $("use-session").focus();
+}
+
 async function loadSessions(trainingId) {
   const select = $("session");
   select.disabled = true;
@@ -341,7 +357,7 @@ async function start() {
     $("training").replaceChildren(new Option("Memilih pelatihan perlu sinyal", ""));
   } else if (signedIn() !== null) {
     loadJsqr().catch(() => {});
-    loadTrainings();
+    loadTrainings().then(preselect);
     if (state.post !== null) {
       refreshKeys().catch(() => {});
       refreshRoster(state.post).then(render, () => {});

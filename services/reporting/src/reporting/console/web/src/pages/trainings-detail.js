@@ -35,7 +35,8 @@ function stats(totals) {
   );
 }
 
-function sessionRow(item, place) {
+function sessionRow(item, place, trainingId) {
+  const code = item.code ?? place?.code ?? "–";
   const region = item.kabkota_name ?? place?.kabkota_name ?? item.kabkota_code;
   const where = [region, item.venue ?? place?.venue].filter(Boolean).join(" · ");
   return h(
@@ -44,8 +45,18 @@ function sessionRow(item, place) {
     h(
       "th",
       { scope: "row", style: { whiteSpace: "normal", minWidth: "12rem" } },
-      item.code ?? place?.code ?? "–",
-      item.cancelled === true ? h("span", { class: "badge badge-bad", style: { marginLeft: "0.5rem" } }, "Dibatalkan") : null,
+      code,
+      item.cancelled === true
+        ? h("span", { class: "badge badge-bad", style: { marginLeft: "0.5rem" } }, "Dibatalkan")
+        : h(
+            "a",
+            {
+              href: `/console/checkin?pelatihan=${trainingId}&sesi=${item.session_id}`,
+              "data-document": "",
+              style: { marginLeft: "0.5rem", fontSize: "0.875rem" },
+            },
+            `Presensi ${code}`,
+          ),
       h("span", { class: "hint" }, where),
     ),
     h("td", { style: { whiteSpace: "normal", minWidth: "9rem" } }, place ? localWhen(place) : ""),
@@ -53,7 +64,7 @@ function sessionRow(item, place) {
   );
 }
 
-function rollupTable(items, places) {
+function rollupTable(items, places, trainingId) {
   return h(
     "div",
     { class: "table-wrap" },
@@ -72,7 +83,7 @@ function rollupTable(items, places) {
           COLUMNS.map(([, label]) => h("th", { scope: "col", class: "number" }, label)),
         ),
       ),
-      h("tbody", {}, items.map((item) => sessionRow(item, places.get(item.session_id)))),
+      h("tbody", {}, items.map((item) => sessionRow(item, places.get(item.session_id), trainingId))),
     ),
   );
 }
@@ -140,7 +151,7 @@ export async function showTraining(view, { params, setTitle }) {
           board,
           answer.live ? null : notice("info", "Rekap laporan belum tersedia; angka sementara dari layanan kegiatan."),
           stats(answer.totals),
-          answer.items.length ? rollupTable(answer.items, places) : notice("info", "Belum ada sesi di wilayah Anda."),
+          answer.items.length ? rollupTable(answer.items, places, training.id) : notice("info", "Belum ada sesi di wilayah Anda."),
         );
         updated.textContent = `Diperbarui pukul ${clock.format(new Date())}; diperbarui otomatis tiap ${REFRESH_MS / 1000} detik.`;
       } catch (error) {
