@@ -8,6 +8,13 @@ const VERSION = 1;
 
 let opened = null;
 
+/** A random id; `crypto.randomUUID` exists only on HTTPS (and localhost), random bytes
+ * everywhere, and the page must not stop on a plain-HTTP address of a hall's network. */
+export function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function database() {
   if (opened === null) {
     opened = new Promise((resolve, reject) => {
@@ -59,7 +66,7 @@ export async function saveSetting(name, value) {
 export async function deviceId() {
   let id = await setting("device");
   if (id === null) {
-    id = `perangkat-${crypto.randomUUID().slice(0, 8)}`;
+    id = `perangkat-${randomId().slice(0, 8)}`;
     await saveSetting("device", id);
   }
   return id;
@@ -100,7 +107,7 @@ export async function batchToSend(most) {
       const sessionId = queued[0].session_id;
       const chosen = queued.filter((s) => s.session_id === sessionId).slice(0, most);
       batch = {
-        key: crypto.randomUUID(),
+        key: randomId(),
         session_id: sessionId,
         device_id: chosen[0].device_id,
         scan_ids: chosen.map((s) => s.id),

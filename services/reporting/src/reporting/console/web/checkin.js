@@ -12,6 +12,7 @@ import {
   allScans,
   deviceId,
   keepRoster,
+  randomId,
   rosterCount,
   rosterEntry,
   rosterNames,
@@ -176,7 +177,7 @@ async function record(text) {
   if (checked.status === "invalid" || checked.status === "wrong_session") {
     const code = checked.status === "invalid" ? "ticket_invalid" : "wrong_session";
     await addScan({
-      id: crypto.randomUUID(),
+      id: randomId(),
       session_id: post.id,
       ticket: String(text).trim().slice(0, 400),
       registration_id: checked.ticket?.registrationId ?? null,
@@ -201,7 +202,7 @@ async function record(text) {
     return;
   }
   const scan = {
-    id: crypto.randomUUID(),
+    id: randomId(),
     session_id: post.id,
     ticket: ticket.text,
     registration_id: ticket.registrationId,
@@ -312,6 +313,13 @@ async function toggleCamera() {
 
 async function start() {
   showNetwork();
+  if (!window.isSecureContext) {
+    show(
+      $("choose-message"),
+      "Buka halaman ini lewat HTTPS: tanpa itu peramban tidak menyimpan halaman untuk dipakai tanpa sinyal dan tidak dapat memeriksa tiket di perangkat.",
+      "bad",
+    );
+  }
   window.addEventListener("online", () => {
     showNetwork();
     if (signedIn() === null) return;

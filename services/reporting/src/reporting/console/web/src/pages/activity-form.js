@@ -33,6 +33,11 @@ function nowLocal() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:00`;
 }
 
+// Plain HTTP has no `crypto.randomUUID`; a key only has to be unlikely to repeat.
+function newKey() {
+  return crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("-");
+}
+
 function optional(value) {
   const text = value.trim();
   return text === "" ? undefined : text;
@@ -122,7 +127,7 @@ export async function showActivityForm(view, { params, setTitle }) {
 
   // One key per activity being logged: a retry after a lost answer gets the first answer
   // back instead of a second activity.
-  let attempt = crypto.randomUUID();
+  let attempt = newKey();
   let activity = null;
   let uploaded = 0;
   form.addEventListener("submit", async (event) => {
@@ -161,7 +166,7 @@ export async function showActivityForm(view, { params, setTitle }) {
       showChosen();
       activity = null;
       uploaded = 0;
-      attempt = crypto.randomUUID();
+      attempt = newKey();
       saved.querySelector("h3")?.setAttribute("tabindex", "-1");
       saved.querySelector("h3")?.focus();
       latest(communityId, recent);
