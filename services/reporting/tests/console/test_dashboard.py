@@ -112,6 +112,7 @@ async def test_the_province_dashboard_shows_the_apis_numbers(
     await expect(page.get_by_role("button", name="Unduh CSV")).to_be_visible()
     await expect(page.get_by_role("button", name="Unduh XLSX")).to_be_visible()
     await console.shoot(page, "dasbor-provinsi")
+    assert await console.low_contrast(page) == []
 
     # A filter narrows the table to what the API answers for it.
     await page.get_by_label("Jenis forum").select_option(label="MGMP")

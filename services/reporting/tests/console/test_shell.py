@@ -20,6 +20,7 @@ async def test_dev_sign_in_keeps_the_session_pages_share(console: ConsoleBrowser
     # Without a session a page sends the browser to sign in, and back afterwards.
     await expect(page.get_by_role("heading", name="Masuk (mode pengembangan)")).to_be_visible()
     await console.shoot(page, "masuk")
+    assert await console.low_contrast(page) == []
     await page.get_by_label("Peran").select_option(label="Staf Dinas kabupaten/kota")
     await page.get_by_label("Kode kabupaten/kota").fill(kabkota)
     await page.get_by_label("Nama tampilan").fill("Rina Staf Dinas")
@@ -39,6 +40,7 @@ async def test_dev_sign_in_keeps_the_session_pages_share(console: ConsoleBrowser
     for label in ("Dasbor", "Kegiatan", "Pelatihan", "Impor anggota", "Kotak masuk"):
         await expect(navigation.get_by_role("link", name=label)).to_be_visible()
     await expect(page.get_by_text("Rina Staf Dinas")).to_be_visible()
+    assert await console.low_contrast(page) == []
 
     # The token works against the APIs, through the shared `api()` of the pages.
     answer = await page.evaluate(
@@ -60,6 +62,9 @@ async def test_navigation_works_by_keyboard_on_a_phone(console: ConsoleBrowser) 
     (kabkota,) = fresh_kabkotas(1)
     page = await console.sign_in("district_staff", kabkota=kabkota)
     await page.set_viewport_size(PHONE)
+    # The first Tab reaches the link that skips to the page's content.
+    await page.locator("body").press("Tab")
+    await expect(page.get_by_role("link", name="Langsung ke isi halaman")).to_be_focused()
     menu = page.get_by_role("button", name="Menu")
     navigation = page.get_by_role("navigation", name="Navigasi utama")
     await expect(navigation).to_be_hidden()

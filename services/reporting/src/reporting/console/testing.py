@@ -27,6 +27,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# A function for `page.evaluate`, without the file's leading comment (Playwright calls what
+# starts as a function and evaluates anything else as an expression).
+LOW_CONTRAST = "\n".join(
+    line
+    for line in (Path(__file__).parent / "low_contrast.js").read_text().splitlines()
+    if not line.startswith("//")
+)
 PHONE = ViewportSize(width=360, height=740)
 DESKTOP = ViewportSize(width=1280, height=800)
 
@@ -112,6 +119,11 @@ class ConsoleBrowser:
         await page.get_by_role("button", name="Masuk").click()
         await page.wait_for_url(lambda url: "/console/masuk" not in url)
         return page
+
+    async def low_contrast(self, page: Page) -> list[str]:
+        """Texts of the page below WCAG AA contrast."""
+        found: list[str] = await page.evaluate(LOW_CONTRAST)
+        return found
 
     async def bearer(self, page: Page) -> dict[str, str]:
         """Headers with the token the page signed in with: the same caller as the page."""

@@ -37,7 +37,7 @@ export function filterForm(values, onChange) {
     );
   const form = h(
     "form",
-    { class: "card form-row filters", "aria-label": "Saring komunitas" },
+    { class: "form-row filters", "aria-label": "Saring komunitas" },
     select("kind", "Jenis komunitas", KINDS, values.kind),
     select("forum_type", "Jenis forum", FORUM_TYPES, values.forum_type),
     select("jenjang", "Jenjang", Object.fromEntries(JENJANG.map((j) => [j, j])), values.jenjang),
@@ -47,7 +47,15 @@ export function filterForm(values, onChange) {
     onChange({ kind: data.get("kind"), forum_type: data.get("forum_type"), jenjang: data.get("jenjang") });
   });
   form.addEventListener("submit", (event) => event.preventDefault());
-  return form;
+  // Folded on a phone unless a filter is chosen: the figures come first on a small screen.
+  const chosen = Object.values(values).filter(Boolean).length;
+  const open = chosen > 0 || matchMedia("(min-width: 761px)").matches;
+  return h(
+    "details",
+    { class: "card filter-panel", open },
+    h("summary", {}, chosen ? `Saring komunitas (${chosen} dipilih)` : "Saring komunitas"),
+    form,
+  );
 }
 
 /** The current path with the filters in its query. */
