@@ -79,6 +79,7 @@ async def test_an_activity_logged_on_a_phone_is_listed_with_its_photo(
     # Nothing is wider than the phone's screen.
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     await console.shoot(page, "kegiatan")
+    assert await console.low_contrast(page) == []
 
     listing = (await listed(activities)).json()
     assert [a["title"] for a in listing["items"]] == ["Perencanaan pembelajaran berdiferensiasi"]

@@ -145,6 +145,7 @@ async def test_a_scan_with_the_network_cut_is_uploaded_once_it_is_back(
     await expect(queued).to_contain_text("Sah, menunggu dikirim")
     await expect(page.locator("#count-queued")).to_have_text("1")
     await console.shoot(page, "presensi-luring")
+    assert await console.low_contrast(page) == []
     await page.set_viewport_size(DESKTOP)
     assert sent == []
     assert (await registration(platform, rina["id"]))["checked_in_at"] is None
@@ -194,6 +195,7 @@ async def test_a_scan_with_the_network_cut_is_uploaded_once_it_is_back(
             await expect(conflicts.filter(has_text=text)).to_have_count(1)
         await expect(second.locator("#count-conflicts")).to_have_text("4")
         await other.shoot(second, "presensi-konflik")
+        assert await other.low_contrast(second) == []
         assert other.page_errors == []
     finally:
         await other.context.close()

@@ -48,6 +48,7 @@ async def test_a_check_in_at_the_door_shows_in_the_live_roll_up(
     await expect(row.locator('[data-column="checked_in"]')).to_have_text("1", timeout=20_000)
     await expect(page.locator('[data-total="checked_in"] dd')).to_have_text("1")
     await console.shoot(page, "pelatihan")
+    assert await console.low_contrast(page) == []
 
     # A roster, checked first (the default): its progress reaches 100 %.
     npsn = await school(platform, here)

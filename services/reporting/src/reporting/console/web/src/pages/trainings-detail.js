@@ -2,7 +2,8 @@
 // (`GET /reporting/trainings/{id}/summary`, refreshed every few seconds while the page is
 // shown), the same table as CSV or XLSX, and the roster upload.
 
-import { api, download } from "../api.js";
+import { api } from "../api.js";
+import { downloadButtons } from "../components/downloads.js";
 import { fill, h, notice, pageHeader } from "../dom.js";
 import { formatNumber } from "../format.js";
 import { localWhen } from "../../checkin-labels.js";
@@ -110,17 +111,6 @@ export async function showTraining(view, { params, setTitle }) {
   const places = new Map(training.sessions.map((s) => [s.id, s]));
   const board = h("div", { id: "rollup" });
   const updated = h("p", { class: "hint", id: "rollup-updated" });
-  const downloads = ["csv", "xlsx"].map((format) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: "button-quiet",
-        onclick: () => download(`/reporting/trainings/${training.id}/summary`, `rekap-pelatihan.${format}`, { format }),
-      },
-      `Unduh ${format.toUpperCase()}`,
-    ),
-  );
   fill(
     view,
     h(
@@ -131,7 +121,7 @@ export async function showTraining(view, { params, setTitle }) {
     pageHeader(
       training.title,
       `${training.organiser} · ${training.audience}`,
-      ...downloads,
+      downloadButtons(`/reporting/trainings/${training.id}/summary`, "rekap-pelatihan"),
       h("a", { class: "button button-quiet", href: "/console/checkin", "data-document": "" }, "Presensi luring"),
     ),
     training.status === "cancelled" ? notice("error", `Pelatihan ini dibatalkan. ${training.cancel_reason ?? ""}`.trim()) : null,
