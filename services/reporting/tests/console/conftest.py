@@ -48,6 +48,7 @@ async def console(
 
 
 @pytest.fixture(scope="session")
-def region_summaries(platform: RunningPlatform) -> None:
-    """`GET /reporting/regions/{code}/summary`, by a stand-in where reporting lacks it."""
-    install_summary_stand_in(platform.apps["reporting"])
+def region_summaries(platform: RunningPlatform) -> bool:
+    """`GET /reporting/regions/{code}/summary`, by a stand-in where reporting lacks it;
+    whether the stand-in answers (it counts communities only)."""
+    return install_summary_stand_in(platform.apps["reporting"])

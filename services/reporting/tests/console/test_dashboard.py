@@ -3,6 +3,7 @@ numbers the APIs answer: per kabupaten/kota, per community, and a community's ac
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -53,13 +54,52 @@ async def table_rows(page: Page, table: str) -> list[dict[str, str]]:
     return rows
 
 
+async def a_community_with_an_activity(
+    platform: RunningPlatform, kabkota: str, name: str, starts_at: str
+) -> dict[str, Any]:
+    """A community with its penggerak, who logs one activity of the community once activities
+    knows of both (from membership's events)."""
+    admin = platform.auth(Role.NATIONAL_ADMIN)
+    npsn = await school(platform, kabkota, name="SD Negeri 2 Sidikalang")
+    lead = await person(platform, npsn, full_name="Rina Sitorus")
+    group = await community(platform, kabkota, name=name)
+    await created(
+        platform,
+        f"/membership/communities/{group['id']}/members",
+        {"person_id": lead["id"], "role": "penggerak", "since": "2026-01-05"},
+        admin,
+    )
+    as_lead = platform.auth(Role.MEMBER, person=lead["id"])
+
+    async def logged() -> int:
+        response = await platform.client.post(
+            f"/activities/communities/{group['id']}/activities",
+            json={
+                "title": "Refleksi hasil Rapor Pendidikan",
+                "phase": "refleksi_awal",
+                "starts_at": starts_at,
+                "duration_minutes": 90,
+                "mode": "luring",
+                "place": "Ruang guru SD Negeri 2 Sidikalang",
+            },
+            headers=as_lead,
+        )
+        assert response.status_code in (201, 403, 404), response.text
+        return response.status_code
+
+    await eventually(logged, lambda status: status == 201, timeout_s=30)
+    return group
+
+
 async def test_the_province_dashboard_shows_the_apis_numbers(
-    platform: RunningPlatform, console: ConsoleBrowser
+    platform: RunningPlatform, console: ConsoleBrowser, region_summaries: bool
 ) -> None:
     province, kabkotas = fresh_province()
     busy, quiet = kabkotas[0], kabkotas[1]
-    for n in range(3):
+    for n in range(2):
         await community(platform, busy, name=f"KKG Gugus Melati {n}")
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+    await a_community_with_an_activity(platform, busy, "KKG Gugus Mawar", yesterday)
     await community(
         platform,
         quiet,
@@ -68,9 +108,14 @@ async def test_the_province_dashboard_shows_the_apis_numbers(
         jenjang=["SMP"],
         subject_name="Matematika",
     )
-    answer = await eventually(
-        lambda: summary(platform, province), lambda s: s["totals"]["communities"] == 4
-    )
+
+    def settled(answer: Any) -> bool:
+        totals = answer["totals"]
+        # The stand-in of the summary counts communities only.
+        figures = region_summaries or (totals["activities_30d"], totals["members"]) == (1, 1)
+        return bool(totals["communities"] == 4 and figures)
+
+    answer = await eventually(lambda: summary(platform, province), settled)
 
     page = await console.sign_in("province_staff", province=province)
     await page.wait_for_url(console.url(f"/wilayah/{province}"))
@@ -173,49 +218,36 @@ async def test_the_district_page_lists_each_community_as_the_api_does(
 
 
 async def test_the_community_page_lists_its_activities(
-    platform: RunningPlatform, console: ConsoleBrowser
+    platform: RunningPlatform, console: ConsoleBrowser, region_summaries: bool
 ) -> None:
     (kabkota,) = fresh_kabkotas(1)
-    admin = platform.auth(Role.NATIONAL_ADMIN)
-    npsn = await school(platform, kabkota, name="SD Negeri 2 Sidikalang")
-    lead = await person(platform, npsn, full_name="Rina Sitorus")
-    group = await community(platform, kabkota, name="KKG Gugus Dahlia")
-    await created(
-        platform,
-        f"/membership/communities/{group['id']}/members",
-        {"person_id": lead["id"], "role": "penggerak", "since": "2026-01-05"},
-        admin,
+    group = await a_community_with_an_activity(
+        platform, kabkota, "KKG Gugus Dahlia", "2026-11-20T14:00:00"
     )
-    as_lead = platform.auth(Role.MEMBER, person=lead["id"])
-    activities = f"/activities/communities/{group['id']}/activities"
 
-    async def logged() -> int:
-        response = await platform.client.post(
-            activities,
-            json={
-                "title": "Refleksi hasil Rapor Pendidikan",
-                "phase": "refleksi_awal",
-                "starts_at": "2026-11-20T14:00:00",
-                "duration_minutes": 90,
-                "mode": "luring",
-                "place": "Ruang guru SD Negeri 2 Sidikalang",
-            },
-            headers=as_lead,
+    def settled(answer: Any) -> bool:
+        rows = answer["items"]
+        # The stand-in of the summary counts communities only.
+        return [r["community_id"] for r in rows] == [group["id"]] and (
+            region_summaries or (rows[0]["activities_30d"], rows[0]["members"]) == (1, 1)
         )
-        assert response.status_code in (201, 403, 404), response.text
-        return response.status_code
 
-    # Activities learns of the community and its lead from membership's events.
-    await eventually(logged, lambda status: status == 201, timeout_s=30)
+    answer = await eventually(lambda: summary(platform, kabkota), settled)
+    (figures,) = answer["items"]
 
     page = await console.sign_in("district_staff", kabkota=kabkota)
     await page.goto(console.url(f"/komunitas/{group['id']}"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("KKG Gugus Dahlia")
     await expect(page.get_by_role("heading", name="Kegiatan", exact=True)).to_be_visible()
+    await expect(page.locator("#activities-table tbody tr")).to_have_count(1)
     rows = await table_rows(page, "activities-table")
     assert [(r["title"], r["phase"], r["mode"], r["attendees"]) for r in rows] == [
         ("Refleksi hasil Rapor Pendidikan", "Refleksi awal", "Luring", "0")
     ]
     assert rows[0]["local_start"].startswith("20 Nov 2026")
     await expect(page.get_by_role("link", name="Catat kegiatan")).to_be_visible()
+    # Its figures are reporting's row for it.
+    for key in ("members", "activities_30d", "activities_90d"):
+        shown = page.locator(f'.stats [data-figure="{key}"] dd')
+        await expect(shown).to_have_text(number(figures[key]))
     await console.shoot(page, "komunitas")

@@ -19,14 +19,18 @@ const ACTIVITY_COLUMNS = [
 
 function figures(row) {
   const items = [
-    ["Anggota", formatNumber(row.members)],
-    ["Kegiatan 30 hari", formatNumber(row.activities_30d)],
-    ["Kegiatan 90 hari", formatNumber(row.activities_90d)],
-    ["Kegiatan terakhir", formatDate(row.last_activity_at)],
-    ["Kehadiran", formatShare(row.attendance_rate)],
-    ["Status", activeBadge(row.active)],
+    ["members", "Anggota", formatNumber(row.members)],
+    ["activities_30d", "Kegiatan 30 hari", formatNumber(row.activities_30d)],
+    ["activities_90d", "Kegiatan 90 hari", formatNumber(row.activities_90d)],
+    ["last_activity_at", "Kegiatan terakhir", formatDate(row.last_activity_at)],
+    ["attendance_rate", "Kehadiran", formatShare(row.attendance_rate)],
+    ["active", "Status", activeBadge(row.active)],
   ];
-  return h("dl", { class: "stats", "aria-label": "Ringkasan komunitas" }, items.map(([label, value]) => h("div", { class: "stat" }, h("dt", {}, label), h("dd", {}, value))));
+  return h(
+    "dl",
+    { class: "stats", "aria-label": "Ringkasan komunitas" },
+    items.map(([key, label, value]) => h("div", { class: "stat", "data-figure": key }, h("dt", {}, label), h("dd", {}, value))),
+  );
 }
 
 export default async function render(view, { params, setTitle }) {
