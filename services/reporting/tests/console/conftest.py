@@ -9,8 +9,6 @@ from kombel_runtime.testing.harness import RunningPlatform
 from playwright.async_api import Browser
 from reporting.console.testing import DESKTOP, ConsoleBrowser, chromium, served
 
-from .summary_stand_in import install as install_summary_stand_in
-
 
 @pytest_asyncio.fixture(scope="session")
 async def console_url(platform: RunningPlatform) -> AsyncIterator[str]:
@@ -45,10 +43,3 @@ async def console(
     finally:
         await context.close()
     assert holder.page_errors == [], holder.page_errors
-
-
-@pytest.fixture(scope="session")
-def region_summaries(platform: RunningPlatform) -> bool:
-    """`GET /reporting/regions/{code}/summary`, by a stand-in where reporting lacks it;
-    whether the stand-in answers (it counts communities only)."""
-    return install_summary_stand_in(platform.apps["reporting"])

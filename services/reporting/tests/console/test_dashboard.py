@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 from reporting.console.testing import ConsoleBrowser
 
-pytestmark = [pytest.mark.infra, pytest.mark.usefixtures("region_summaries")]
+pytestmark = pytest.mark.infra
 
 
 def number(value: Any) -> str:
@@ -92,7 +92,7 @@ async def a_community_with_an_activity(
 
 
 async def test_the_province_dashboard_shows_the_apis_numbers(
-    platform: RunningPlatform, console: ConsoleBrowser, region_summaries: bool
+    platform: RunningPlatform, console: ConsoleBrowser
 ) -> None:
     province, kabkotas = fresh_province()
     busy, quiet = kabkotas[0], kabkotas[1]
@@ -111,8 +111,7 @@ async def test_the_province_dashboard_shows_the_apis_numbers(
 
     def settled(answer: Any) -> bool:
         totals = answer["totals"]
-        # The stand-in of the summary counts communities only.
-        figures = region_summaries or (totals["activities_30d"], totals["members"]) == (1, 1)
+        figures = (totals["activities_30d"], totals["members"]) == (1, 1)
         return bool(totals["communities"] == 4 and figures)
 
     answer = await eventually(lambda: summary(platform, province), settled)
@@ -218,7 +217,7 @@ async def test_the_district_page_lists_each_community_as_the_api_does(
 
 
 async def test_the_community_page_lists_its_activities(
-    platform: RunningPlatform, console: ConsoleBrowser, region_summaries: bool
+    platform: RunningPlatform, console: ConsoleBrowser
 ) -> None:
     (kabkota,) = fresh_kabkotas(1)
     group = await a_community_with_an_activity(
@@ -227,10 +226,10 @@ async def test_the_community_page_lists_its_activities(
 
     def settled(answer: Any) -> bool:
         rows = answer["items"]
-        # The stand-in of the summary counts communities only.
         return [r["community_id"] for r in rows] == [group["id"]] and (
-            region_summaries or (rows[0]["activities_30d"], rows[0]["members"]) == (1, 1)
-        )
+            rows[0]["activities_30d"],
+            rows[0]["members"],
+        ) == (1, 1)
 
     answer = await eventually(lambda: summary(platform, kabkota), settled)
     (figures,) = answer["items"]

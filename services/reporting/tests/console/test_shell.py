@@ -122,7 +122,7 @@ async def test_files_are_served_from_the_console_folder_only(platform: RunningPl
     ):
         refused = await client.get(path)
         assert refused.status_code == 404, path
-    assert set(VENDOR) == {"uplot"}
+    assert set(VENDOR) == {"uplot", "jsqr"}
 
     config = await client.get("/console/config.json")
     assert config.json() == {"sign_in": "dev", "oidc": None}

@@ -30,6 +30,7 @@ WEB = Path(__file__).parent / "web"
 # npm package → its module the pages import by bare name, and the folder the browser may read.
 VENDOR: dict[str, tuple[str, str]] = {
     "uplot": ("dist/uPlot.esm.js", "dist"),
+    "jsqr": ("dist/jsQR.js", "dist"),
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Modules and styles change with each release and are small: the browser asks again each time
