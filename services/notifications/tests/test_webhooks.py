@@ -132,8 +132,10 @@ async def test_a_failure_after_delivery_changes_nothing_before_it_falls_over(
     row = await row_of(sessions, refused)
     assert (row["status"], row["failure_reason"]) == ("failed", "cloud: error 131026")
     (fallback,) = await rows_of(sessions, messages.c.fallback_of == refused)
-    # The platform runs the dev outbox, whose gateway takes SMS too.
-    assert (fallback["channel"], fallback["status"]) == ("sms", "queued")
+    # The platform runs the dev outbox, whose gateway takes SMS too; its dispatcher may
+    # already be sending the fallback.
+    assert fallback["channel"] == "sms"
+    assert fallback["status"] in ("queued", "sending", "sent", "delivered")
     (event,) = await events_of(sessions, refused)
     assert (event["status"], event["reason"]) == ("failed", "cloud: error 131026")
 

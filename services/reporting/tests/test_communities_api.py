@@ -6,6 +6,7 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
 from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from membership.testing import created, person, school
 
 pytestmark = pytest.mark.infra
 
@@ -55,8 +56,20 @@ async def test_each_role_sees_only_its_scope(platform: RunningPlatform) -> None:
     provincial = await listing(platform, platform.auth(Role.PROVINCE_STAFF, province=province))
     assert {i["community_id"] for i in provincial["items"]} == {mine, theirs}
 
-    lead = await listing(platform, platform.auth(Role.COMMUNITY_LEAD, communities=[theirs]))
+    # A teacher sees the communities they belong to, as membership says, whatever their
+    # token claims.
+    npsn = await school(platform, there)
+    teacher = await person(platform, npsn)
+    await created(
+        platform,
+        f"/membership/communities/{theirs}/members",
+        {"person_id": teacher["id"], "role": "penggerak"},
+        admin,
+    )
+    as_teacher = platform.auth(Role.COMMUNITY_LEAD, person=teacher["id"], communities=[mine])
+    lead = await eventually(lambda: listing(platform, as_teacher), lambda page: page["total"] == 1)
     assert [i["community_id"] for i in lead["items"]] == [theirs]
+    assert (lead["items"][0]["members"], lead["items"][0]["active"]) == (1, False)
 
     member = await listing(platform, platform.auth(Role.MEMBER))
     assert member["total"] == 0

@@ -42,7 +42,7 @@ async def test_a_roster_row_does_not_register_a_person_outside_the_uploaders_are
     platform: RunningPlatform,
 ) -> None:
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(2)
     province = province_of(codes[0])
     here, there = codes[:2]
     npsn_here = await replicated_school(platform, here)
@@ -152,7 +152,7 @@ async def test_refusals_lock_sessions_in_the_order_seats_take_them(
     platform: RunningPlatform,
 ) -> None:
 
-    codes = [fresh_kabkota(), fresh_kabkota()]
+    codes = fresh_kabkotas(2)
     sessions = platform.runtime("activities").sessions
     bimtek = await a_bimtek(sessions, codes)
     low, high = sorted(bimtek.sessions.values())
@@ -201,7 +201,7 @@ async def test_reuploading_a_roster_with_a_refused_row_changes_nothing(
 ) -> None:
 
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(1)
     province = province_of(codes[0])
     here = codes[0]
     ghost = f"7{nuptk()[:7]}"  # a school activities knows and membership does not

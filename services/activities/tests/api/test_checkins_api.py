@@ -21,7 +21,7 @@ from kombel_events.regions import TimeZone
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, neighbour_of
 from sqlalchemy import func, select
 
 from ..trainings_fixtures import Bimtek, a_bimtek, people, seats
@@ -33,7 +33,7 @@ CHECKED_IN = "kombel.activities.participant.checked_in.v1"
 
 @dataclass
 class Day:
-    """A bimtek at two sites; the committee of the first checks people in."""
+    """A bimtek at one site or two; the committee of the first checks people in."""
 
     platform: RunningPlatform
     bimtek: Bimtek
@@ -115,16 +115,22 @@ class Day:
             )
 
 
-async def a_day(platform: RunningPlatform, capacity: int = 10, *, today: bool = True) -> Day:
-    """A bimtek at two sites, today (scans are refused far from their session), or on
-    Monday 25 May 2026 where what is checked is the date it prints."""
+async def a_day(
+    platform: RunningPlatform, capacity: int = 10, *, today: bool = True, two_sites: bool = False
+) -> Day:
+    """A bimtek today (scans are refused far from their session), or on Monday 25 May 2026
+    where what is checked is the date it prints; at a second site, `there`, for tests that
+    seat people there. Without one, `there` is a neighbouring kabupaten/kota the test does not
+    draw (it may be another test's), only for the committee of another place, who is refused."""
     sessions = platform.runtime("activities").sessions
-    here, there = fresh_kabkota(), fresh_kabkota()
+    if two_sites:
+        here, there = fresh_kabkotas(2)  # of one province, as the training is
+        sites = [here, there]
+    else:
+        here = fresh_kabkota()
+        there, sites = neighbour_of(here), [here]
     return Day(
-        platform,
-        await a_bimtek(sessions, [here, there], capacity=capacity, today=today),
-        here,
-        there,
+        platform, await a_bimtek(sessions, sites, capacity=capacity, today=today), here, there
     )
 
 
@@ -236,7 +242,7 @@ async def test_a_ticket_scanned_twice_is_checked_in_once_at_its_earliest_scan(
 async def test_refusals_name_what_is_wrong_and_change_nothing(
     platform: RunningPlatform,
 ) -> None:
-    day = await a_day(platform, capacity=2)
+    day = await a_day(platform, capacity=2, two_sites=True)
     seated, cancelled, _, waitlisted = await day.seated(
         "Sari Dewi", "Andi Wijaya", "Maya Putri", "Joko Susilo"
     )
@@ -287,7 +293,7 @@ async def test_refusals_name_what_is_wrong_and_change_nothing(
 async def test_a_batch_keeps_each_earliest_scan_and_a_replay_changes_nothing(
     platform: RunningPlatform,
 ) -> None:
-    day = await a_day(platform, capacity=4)
+    day = await a_day(platform, capacity=4, two_sites=True)
     a, b, c, d, waiting = await day.seated("Ani", "Bayu", "Citra", "Dodi", "Eka")
     [elsewhere] = await day.seated("Fajar", where=day.there)
     ticket = {r: await day.ticket(r) for r in (a, b, c, d, waiting, elsewhere)}

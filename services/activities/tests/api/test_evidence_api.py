@@ -9,7 +9,7 @@ from activities.db.tables import evidence
 from activities.services.evidence import attach, file_key
 from kombel_runtime.auth import Principal, Role
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota
+from kombel_runtime.testing.regions import fresh_kabkota, neighbour_of
 from PIL import ExifTags, Image
 from sqlalchemy import select
 
@@ -71,7 +71,7 @@ async def test_a_photo_is_kept_without_its_location_for_the_activitys_readers_on
     assert [e["id"] for e in listed.json()] == [body["id"]]
     for stranger in (
         world["as_outsider"],
-        platform.auth(Role.DISTRICT_STAFF, kabkota=fresh_kabkota()),
+        platform.auth(Role.DISTRICT_STAFF, kabkota=neighbour_of(world["kabkota"])),
     ):
         assert (await platform.client.get(body["url"], headers=stranger)).status_code == 404
     assert (await platform.client.get(body["url"])).status_code == 401

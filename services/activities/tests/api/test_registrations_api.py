@@ -11,7 +11,7 @@ import pytest
 from activities.db.tables import replica_people
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, province_of
 from membership.testing import person, school
 from sqlalchemy import func, select
 
@@ -58,7 +58,10 @@ async def replica_only(platform: RunningPlatform, kabkota: str, n: int) -> list[
 async def test_seats_then_waitlist_once_per_training_and_a_cancel_promotes_once(
     platform: RunningPlatform,
 ) -> None:
-    province, (home, away, *_) = fresh_province()
+    # The training and its registrations are this test's alone; the province's other
+    # kabupaten/kota may be other tests'.
+    home, away = fresh_kabkotas(2)
+    province = province_of(home)
     training = await a_training(platform, province, home, away)
     tid = training["id"]
     at = {s["kabkota_code"]: s["id"] for s in training["sessions"]}
@@ -156,13 +159,16 @@ async def test_seats_then_waitlist_once_per_training_and_a_cancel_promotes_once(
 
 
 async def test_who_may_be_registered_and_when(platform: RunningPlatform) -> None:
-    province, (home, away, *_) = fresh_province()
+    # The training and its registrations are this test's alone; the province's other
+    # kabupaten/kota may be other tests'.
+    home, away = fresh_kabkotas(2)
+    province = province_of(home)
     training = await a_training(platform, province, home, away)
     tid = training["id"]
     at = {s["kabkota_code"]: s["id"] for s in training["sessions"]}
     path = f"/activities/trainings/{tid}/registrations"
     (local,) = await teachers(platform, home, "Rina")
-    (outside,) = await teachers(platform, fresh_kabkota(), "Budi")
+    (outside,) = await teachers(platform, fresh_kabkota(outside={province}), "Budi")
     staff = platform.auth(Role.PROVINCE_STAFF, province=province)
     district = platform.auth(Role.DISTRICT_STAFF, kabkota=home)
 
@@ -231,7 +237,8 @@ async def test_who_may_be_registered_and_when(platform: RunningPlatform) -> None
 
 
 async def test_a_hundred_requests_for_the_last_ten_seats(platform: RunningPlatform) -> None:
-    province, (kabkota, *_) = fresh_province()
+    kabkota = fresh_kabkota()
+    province = province_of(kabkota)
     training = await a_training(platform, province, kabkota)
     tid, (site,) = training["id"], training["sessions"]
     admin = platform.auth(Role.NATIONAL_ADMIN)
@@ -285,7 +292,10 @@ async def test_a_hundred_requests_for_the_last_ten_seats(platform: RunningPlatfo
 
 
 async def test_lists_page_through_filters_and_district_scope(platform: RunningPlatform) -> None:
-    province, (home, away, *_) = fresh_province()
+    # The training and its registrations are this test's alone; the province's other
+    # kabupaten/kota may be other tests'.
+    home, away = fresh_kabkotas(2)
+    province = province_of(home)
     training = await a_training(platform, province, home, away)
     tid = training["id"]
     at = {s["kabkota_code"]: s["id"] for s in training["sessions"]}

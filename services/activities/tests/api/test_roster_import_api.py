@@ -17,7 +17,12 @@ from kombel_runtime.auth import Role
 from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_kabkotas, fresh_province, province_of
+from kombel_runtime.testing.regions import (
+    fresh_kabkotas,
+    neighbour_of,
+    province_of,
+    province_other_than,
+)
 from membership.testing import nuptk, person
 from sqlalchemy import func, select
 
@@ -194,7 +199,7 @@ async def test_a_person_membership_refuses_loses_the_seat_with_the_reason_on_the
     """Activities knew a school that membership does not (any more): membership refuses the
     person, the seat is cancelled with the reason, and the first on the waitlist takes it."""
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(1)
     province = province_of(codes[0])
     here = codes[0]
     npsn = await replicated_school(platform, here)
@@ -248,7 +253,7 @@ async def test_a_full_session_takes_the_rest_of_the_file_on_its_waitlist_in_row_
     platform: RunningPlatform,
 ) -> None:
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(1)
     province = province_of(codes[0])
     npsn = await replicated_school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:
@@ -272,9 +277,10 @@ async def test_who_may_upload_a_roster_and_where_district_staff_may_place_rows(
     platform: RunningPlatform,
 ) -> None:
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(2)
     province = province_of(codes[0])
-    mine, other, empty = codes[:3]
+    mine, other = codes[:2]
+    empty = neighbour_of(mine, other)  # only a refused caller's scope: nothing is written
     npsn = await replicated_school(platform, mine)
     async with platform.runtime("activities").sessions() as session:
         training = await a_training(session, province, [(mine, 10), (other, 10)])
@@ -284,7 +290,7 @@ async def test_who_may_upload_a_roster_and_where_district_staff_may_place_rows(
     )
     target = {"training_id": training["id"]}
     for headers, expected in (
-        (platform.auth(Role.PROVINCE_STAFF, province=fresh_province()[0]), 404),
+        (platform.auth(Role.PROVINCE_STAFF, province=province_other_than(province)), 404),
         (platform.auth(Role.DISTRICT_STAFF, kabkota=empty), 404),
         (platform.auth(Role.MEMBER, person=str(UUID(int=1))), 404),
     ):
@@ -320,7 +326,7 @@ async def test_end_to_end_a_new_person_on_a_roster_is_created_by_membership_and_
     platform: RunningPlatform,
 ) -> None:
     # Kabupaten/kota of their own: the training is theirs, nothing is counted province-wide.
-    codes = fresh_kabkotas(3)
+    codes = fresh_kabkotas(1)
     province = province_of(codes[0])
     npsn = await replicated_school(platform, codes[0])
     async with platform.runtime("activities").sessions() as session:

@@ -12,6 +12,7 @@ from kombel_events import (
     membership,
     notifications,
     person_requests,
+    reporting,
     trainings,
 )
 from kombel_events.base import IntegrationEvent, event_class, registered_event_types
@@ -28,5 +29,6 @@ __all__ = [
     "notifications",
     "person_requests",
     "registered_event_types",
+    "reporting",
     "trainings",
 ]

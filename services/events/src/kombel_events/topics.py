@@ -60,6 +60,9 @@ NOTIFICATIONS_DELIVERIES = Topic("kombel.notifications.deliveries")
 # the import.
 IMPORTS = Topic("kombel.imports")
 
+# Report-ready facts of reporting (the weekly digest of quiet communities), keyed by the area.
+REPORTING_DIGESTS = Topic("kombel.reporting.digests", partitions=4)
+
 ALL_TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_COMMUNITIES,
     MEMBERSHIP_SCHOOLS,
@@ -70,4 +73,5 @@ ALL_TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_PERSON_REPLIES,
     NOTIFICATIONS_DELIVERIES,
     IMPORTS,
+    REPORTING_DIGESTS,
 )

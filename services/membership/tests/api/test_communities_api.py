@@ -7,7 +7,7 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota
+from kombel_runtime.testing.regions import fresh_kabkota, neighbour_of
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.infra
@@ -75,7 +75,8 @@ async def test_invalid_fields_are_named_and_nothing_is_recorded(platform: Runnin
 async def test_district_staff_cannot_register_in_another_kabupaten(
     platform: RunningPlatform,
 ) -> None:
-    here, there = fresh_kabkota(), fresh_kabkota()
+    here = fresh_kabkota()
+    there = neighbour_of(here)  # the registration there is refused: nothing is written
     before = await outbox_rows(platform)
     response = await platform.client.post(
         URL, json=body(there), headers=platform.auth(Role.DISTRICT_STAFF, kabkota=here)

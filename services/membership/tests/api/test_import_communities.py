@@ -4,12 +4,13 @@ members who join a community named in their sheet."""
 import csv
 import io
 import random
+import uuid
 
 import pytest
 from kombel_events.regions import regions
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform, eventually
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, neighbour_of, province_of
 from membership.testing import finished_import as upload
 
 from .test_imports_api import make_school, people_csv
@@ -37,7 +38,8 @@ async def communities_in(platform: RunningPlatform, kabkota: str) -> list[dict[s
 async def test_communities_are_registered_matched_by_name_and_updated(
     platform: RunningPlatform,
 ) -> None:
-    kabkota, elsewhere = fresh_kabkota(), fresh_kabkota()
+    kabkota = fresh_kabkota()
+    elsewhere = neighbour_of(kabkota)  # only in a row refused as outside the caller's scope
     name = regions().get(kabkota).display_name  # type: ignore[union-attr]
     host = await make_school(platform, kabkota)
     staff = platform.auth(Role.DISTRICT_STAFF, kabkota=kabkota)
@@ -119,8 +121,12 @@ async def test_only_staff_import_communities_and_the_template_names_the_columns(
 
 
 async def test_members_join_a_community_named_in_the_sheet(platform: RunningPlatform) -> None:
-    province, codes = fresh_province()
-    here, there = codes[0], codes[1]
+    # Names of this test's own: the province's other kabupaten/kota may be other tests', and a
+    # name is resolved among every community the caller manages there.
+    here, there = fresh_kabkotas(2)
+    province = province_of(here)
+    gugus = f"KKG Gugus 7 {uuid.uuid4().hex[:8]}"
+    missing = f"KKG Gugus 8 {uuid.uuid4().hex[:8]}"
     npsn = await make_school(platform, here)
     admin = platform.auth(Role.NATIONAL_ADMIN)
     people, nuptks = people_csv(npsn)
@@ -129,11 +135,11 @@ async def test_members_join_a_community_named_in_the_sheet(platform: RunningPlat
         await upload(
             platform,
             "communities",
-            spreadsheet(f"KKG Gugus 7;antar sekolah;KKG;SD;{kabkota};;"),
+            spreadsheet(f"{gugus};antar sekolah;KKG;SD;{kabkota};;"),
             admin,
             dry_run=False,
         )
-    kkg_here = next(c for c in await communities_in(platform, here) if c["name"] == "KKG Gugus 7")
+    kkg_here = next(c for c in await communities_in(platform, here) if c["name"] == gugus)
 
     def sheet(*rows: list[str]) -> bytes:
         buffer = io.StringIO()
@@ -143,9 +149,9 @@ async def test_members_join_a_community_named_in_the_sheet(platform: RunningPlat
         return buffer.getvalue().encode()
 
     rows = sheet(
-        ["kkg gugus 7", "", nuptks[0], "penggerak"],
-        ["KKG Gugus 7", here, nuptks[1], "anggota"],
-        ["KKG Gugus 8", "", nuptks[1], "anggota"],
+        [gugus.lower(), "", nuptks[0], "penggerak"],
+        [gugus, here, nuptks[1], "anggota"],
+        [missing, "", nuptks[1], "anggota"],
     )
     district = platform.auth(Role.DISTRICT_STAFF, kabkota=here)
     joined = await upload(platform, "memberships", rows, district, dry_run=False)
@@ -162,7 +168,7 @@ async def test_members_join_a_community_named_in_the_sheet(platform: RunningPlat
     again = await upload(
         platform,
         "memberships",
-        sheet(["KKG Gugus 7", "", nuptks[2], ""], ["KKG Gugus 7", there, nuptks[2], ""]),
+        sheet([gugus, "", nuptks[2], ""], [gugus, there, nuptks[2], ""]),
         provincial,
         dry_run=False,
     )

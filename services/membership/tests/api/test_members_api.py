@@ -7,7 +7,7 @@ import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_province, province_of
 from sqlalchemy import select
 
 pytestmark = pytest.mark.infra
@@ -67,8 +67,8 @@ async def setup(platform: RunningPlatform, kabkota: str) -> tuple[str, str, list
 
 
 async def test_a_meeting_is_kept_in_the_time_zone_of_its_place(platform: RunningPlatform) -> None:
-    province, codes = fresh_province()
-    community_id, npsn, _ = await setup(platform, codes[0])
+    kabkota = fresh_kabkota()
+    community_id, npsn, _ = await setup(platform, kabkota)
     got = (
         await platform.client.get(
             f"/membership/communities/{community_id}", headers=platform.auth(Role.NATIONAL_ADMIN)
@@ -76,7 +76,7 @@ async def test_a_meeting_is_kept_in_the_time_zone_of_its_place(platform: Running
     ).json()
     from kombel_events.regions import regions
 
-    assert got["schedule"]["timezone"] == regions().get(province).timezone.value  # type: ignore[union-attr]
+    assert got["schedule"]["timezone"] == regions().get(province_of(kabkota)).timezone.value  # type: ignore[union-attr]
     assert got["schedule"]["start"] == "16:00"
     assert got["host_school_npsns"] == [npsn]
 

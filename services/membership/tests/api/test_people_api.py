@@ -12,7 +12,12 @@ from kombel_runtime.bulk import copy_records
 from kombel_runtime.errors import is_unique_violation
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import (
+    fresh_kabkota,
+    fresh_kabkotas,
+    fresh_province,
+    province_of,
+)
 from membership.db.tables import audit_log, schools
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -265,7 +270,9 @@ async def test_idempotency_key_replays_the_first_answer(platform: RunningPlatfor
 
 
 async def test_schools_are_seen_and_changed_within_scope_only(platform: RunningPlatform) -> None:
-    province, (mine, theirs, *_) = fresh_province()
+    # The district lists its own kabupaten/kota only: the province's others may be other tests'.
+    mine, theirs = fresh_kabkotas(2)
+    province = province_of(mine)
     here, there = await school(platform, mine), await school(platform, theirs)
     district = platform.auth(Role.DISTRICT_STAFF, kabkota=mine)
     listed = (

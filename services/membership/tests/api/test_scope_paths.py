@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, province_of
 from membership.testing import (
     community,
     created,
@@ -32,8 +32,10 @@ async def read(platform: RunningPlatform, person_id: str) -> dict[str, Any]:
 
 
 async def two_areas(platform: RunningPlatform) -> dict[str, Any]:
-    """A province with a school and a teacher in each of two kabupaten/kota."""
-    province, (here, there, *_) = fresh_province()
+    """A province with a school and a teacher in each of two kabupaten/kota (the province's
+    other kabupaten/kota may be other tests': nothing here is counted province-wide)."""
+    here, there = fresh_kabkotas(2)
+    province = province_of(here)
     school_here, school_there = await school(platform, here), await school(platform, there)
     teacher_here = await person(platform, school_here, email=f"{nuptk()}@contoh.sch.id")
     teacher_there = await person(platform, school_there, email=f"{nuptk()}@contoh.sch.id")
@@ -67,7 +69,7 @@ async def test_a_people_import_cannot_take_over_a_teacher_of_another_area(
     assert victim["id"] not in errors
 
     # A principal of another province's school, importing into their own school.
-    far = fresh_kabkota()
+    far = fresh_kabkota(outside={area["province"]})
     principal_school = await school(platform, far)
     principal = platform.auth(Role.PRINCIPAL, npsn=principal_school)
     file = csv_bytes(PEOPLE_HEADER, ["Nama Diganti", victim["nuptk"], "", principal_school])

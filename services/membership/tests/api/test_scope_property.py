@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from kombel_runtime.auth import Role
 from kombel_runtime.testing.harness import RunningPlatform
-from kombel_runtime.testing.regions import fresh_province
+from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, province_of
 from membership.testing import community, created, csv_bytes, finished_import, person, school
 
 pytestmark = pytest.mark.infra
@@ -113,8 +113,12 @@ async def snapshot(platform: RunningPlatform, target: Area) -> dict[str, Any]:
 
 
 async def test_no_operation_reaches_a_record_of_another_area(platform: RunningPlatform) -> None:
-    first_province, (a, b, *_) = fresh_province()
-    second_province, (c, *_) = fresh_province()
+    # Two kabupaten/kota of one province and one of another; the provinces' other
+    # kabupaten/kota may be other tests': every check is of this test's records.
+    a, b = fresh_kabkotas(2)
+    first_province = province_of(a)
+    c = fresh_kabkota(outside={first_province})
+    second_province = province_of(c)
     areas = [
         await area(platform, first_province, a),
         await area(platform, first_province, b),

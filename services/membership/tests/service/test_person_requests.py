@@ -16,7 +16,12 @@ from kombel_events.person_requests import (
 from kombel_runtime.ids import uuid7
 from kombel_runtime.messaging_tables import outbox
 from kombel_runtime.testing.harness import eventually
-from kombel_runtime.testing.regions import fresh_kabkota, fresh_kabkotas, province_of
+from kombel_runtime.testing.regions import (
+    fresh_kabkota,
+    fresh_kabkotas,
+    neighbour_of,
+    province_of,
+)
 from membership.db.tables import audit_log
 from membership.db.tables import people as people_table
 from membership.services.person_requests import Reply, answer_person_requests
@@ -165,7 +170,8 @@ async def test_an_unknown_school_is_refused(session: AsyncSession) -> None:
 
 
 async def test_a_school_outside_the_requesters_scope_is_refused(session: AsyncSession) -> None:
-    here, there = fresh_kabkotas(2)
+    there = fresh_kabkota()
+    here = neighbour_of(there)  # only the requester's scope: nothing is written there
     npsn = await school(session, there)
     request = requested(district(here), npsn)
     refused = await refusal(session, request)
@@ -255,7 +261,8 @@ async def test_requests_for_the_same_new_person_register_them_once(
 
 
 async def test_a_batch_answers_each_request_on_its_own_merits(session: AsyncSession) -> None:
-    kabkota, other = fresh_kabkotas(2)
+    kabkota = fresh_kabkota()
+    other = neighbour_of(kabkota)  # only a refused requester's scope
     npsn = await school(session, kabkota)
     batch = [
         requested(district(kabkota), npsn),

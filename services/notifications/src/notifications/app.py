@@ -11,6 +11,7 @@ from kombel_runtime.settings import Environment, ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 
 from notifications.api.dev import router as dev_router
+from notifications.api.digests import router as digests_router
 from notifications.api.inbox import router as inbox_router
 from notifications.api.messages import router as messages_router
 from notifications.api.plans import router as plans_router
@@ -101,6 +102,7 @@ definition = ServiceDefinition(
         webhooks_router,
         dev_router,
         plans_router,
+        digests_router,
     ],
     publishes=[NOTIFICATIONS_DELIVERIES],
     consumers=consumer_specs(),

@@ -23,12 +23,14 @@ from kombel_events.membership import (
     PersonRegistered,
     PersonUpdated,
 )
+from kombel_events.reporting import WeeklyDigestCompiled
 from kombel_events.topics import (
     ACTIVITIES_ACTIVITIES,
     ACTIVITIES_TRAININGS,
     IMPORTS,
     MEMBERSHIP_COMMUNITIES,
     MEMBERSHIP_PEOPLE,
+    REPORTING_DIGESTS,
 )
 from kombel_events.trainings import (
     ParticipantCancelled,
@@ -48,6 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications import planning, rescheduling
 from notifications.db.tables import registrations
+from notifications.digests.planning import plan_digests
 from notifications.followups import attended_late
 from notifications.replicas import replica_handlers
 from notifications.rules import (
@@ -191,6 +194,7 @@ EFFECTS: dict[type[IntegrationEvent], Effect] = {
         s, "activity_id", [e.event.activity_id for e in r], "meeting_deleted"
     ),
     ImportFinished: _import_finished,
+    WeeklyDigestCompiled: plan_digests,
 }
 
 
@@ -235,7 +239,8 @@ def subscriptions(*topics: Topic) -> list[Subscription]:
 
 def consumer_specs() -> list[ConsumerSpec]:
     """One consumer group per source: membership's people and communities, activities'
-    trainings and meetings, and finished imports, so a burst of one does not wait on another."""
+    trainings and meetings, finished imports, and reporting's digests, so a burst of one does
+    not wait on another."""
     return [
         ConsumerSpec(
             "notifications.membership", subscriptions(MEMBERSHIP_PEOPLE, MEMBERSHIP_COMMUNITIES)
@@ -244,4 +249,5 @@ def consumer_specs() -> list[ConsumerSpec]:
             "notifications.activities", subscriptions(ACTIVITIES_TRAININGS, ACTIVITIES_ACTIVITIES)
         ),
         ConsumerSpec("notifications.imports", subscriptions(IMPORTS)),
+        ConsumerSpec("notifications.reporting", subscriptions(REPORTING_DIGESTS)),
     ]

@@ -60,7 +60,8 @@ class DevOutbox:
         gateway_port: int = 0,
     ) -> AsyncIterator["DevOutbox"]:
         async def keep_mail(mail: CaughtMail) -> None:
-            subject = str(mail.message.get("Subject", ""))
+            # A long subject arrives folded onto its own line; mail clients show it trimmed.
+            subject = str(mail.message.get("Subject", "")).strip()
             rows = [
                 {
                     "channel": Channel.EMAIL.value,

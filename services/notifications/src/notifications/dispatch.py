@@ -51,6 +51,7 @@ from notifications.channels.base import (
 from notifications.db.tables import channel_preferences, contacts, messages, quiet_hours
 from notifications.deliveries import change_status, fall_over, note_status, recipient_from
 from notifications.dev_outbox import DevOutbox, dev_outbox_wanted
+from notifications.digests.readers import subscribers_as_addressees
 from notifications.domain.delivery import (
     CHANNEL_NOT_CONFIGURED,
     NOT_RENDERABLE,
@@ -269,8 +270,12 @@ class Dispatcher:
         windows = await session.execute(
             select(quiet_hours).where(quiet_hours.c.person_id.in_(people))
         )
+        recipients = {row["person_id"]: recipient_from(dict(row)) for row in found.mappings()}
+        # People with no contact may be digest subscribers, reached at their own addresses.
+        missing = [person for person in people if person not in recipients]
+        recipients.update(await subscribers_as_addressees(session, missing))
         return _Batch(
-            recipients={row["person_id"]: recipient_from(dict(row)) for row in found.mappings()},
+            recipients=recipients,
             enabled={
                 (row["person_id"], row["channel"]): row["enabled"] for row in chosen.mappings()
             },

@@ -34,6 +34,7 @@ from kombel_runtime.local_time import Language
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.channels.base import Rendered, Renderer
+from notifications.digests.readers import digest_reader
 from notifications.domain.unsubscribe import unsubscribe_token
 from notifications.services.message_facts import Recipient, facts_of, recipient_of
 
@@ -58,6 +59,7 @@ TEMPLATES: dict[str, str] = {
     "session_no_show": "Catatan bagi peserta yang tidak tercatat hadir",
     "community_welcome": "Selamat datang di komunitas belajar",
     "import_finished": "Impor data selesai, dengan hasilnya (untuk pengunggah)",
+    "weekly_digest": "Ringkasan mingguan komunitas yang berhenti aktif (untuk staf wilayah)",
 }
 
 # Rules whose message carries the seat's ticket (its QR inline in email).
@@ -237,7 +239,9 @@ class MessageRenderer:
         if name not in TEMPLATES:
             log.warning("no template for the rule", extra={"rule": name})
             return None
-        recipient = await recipient_of(session, message["person_id"])
+        # A digest's reader is its subscription (staff need not be people of membership).
+        reader_of = digest_reader if name == "weekly_digest" else recipient_of
+        recipient = await reader_of(session, message["person_id"])
         if recipient is None:
             return None
         facts = await facts_of(session, message)

@@ -26,6 +26,7 @@ from kombel_events.imports import ImportFinished
 from kombel_events.membership import MemberJoined
 from kombel_events.notifications import Channel
 from kombel_events.regions import TimeZone
+from kombel_events.reporting import WeeklyDigestCompiled
 from kombel_events.trainings import (
     ParticipantCancelled,
     ParticipantLinked,
@@ -52,6 +53,7 @@ class Recipients(StrEnum):
     MEMBERS = "members"  # each current member of the meeting's community
     NEW_MEMBER = "new_member"  # the person who joined
     UPLOADER = "uploader"  # the person who uploaded the import
+    SUBSCRIBERS = "subscribers"  # staff subscribed to their area's weekly digest
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,16 @@ IMPORT_FINISHED = Rule(
     schedule=AT_ONCE,
     key="import:{import_id}",
 )
+# Once per area, week and subscriber (`notifications.digests.planning`).
+WEEKLY_DIGEST = Rule(
+    "weekly_digest",
+    (WeeklyDigestCompiled,),
+    Recipients.SUBSCRIBERS,
+    EVERYWHERE,
+    transactional=False,
+    schedule=AT_ONCE,
+    key="digest:{area_code}:{week_start}",
+)
 
 RULES: tuple[Rule, ...] = (
     REGISTRATION_CONFIRMED,
@@ -257,6 +269,7 @@ RULES: tuple[Rule, ...] = (
     SESSION_NO_SHOW,
     COMMUNITY_WELCOME,
     IMPORT_FINISHED,
+    WEEKLY_DIGEST,
 )
 BY_NAME = {rule.name: rule for rule in RULES}
 

@@ -10,7 +10,7 @@ from kombel_runtime.testing.harness import RunningPlatform
 from kombel_runtime.testing.regions import (
     fresh_kabkota,
     fresh_kabkotas,
-    fresh_province,
+    neighbour_of,
     province_of,
 )
 from notifications.db.tables import contacts
@@ -27,7 +27,7 @@ async def test_staff_see_their_regions_messages_and_a_teacher_their_own(
     platform: RunningPlatform,
 ) -> None:
     here, next_door = fresh_kabkotas(2)
-    far = fresh_province()[1][0]
+    far = fresh_kabkota(outside={province_of(here)})
     rule = f"rule_{secrets.token_hex(4)}"  # this test's messages alone
     sent = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
     async with written(platform) as session:
@@ -96,7 +96,8 @@ async def test_staff_see_their_regions_messages_and_a_teacher_their_own(
 async def test_one_message_shows_its_status_history_to_those_who_may_see_it(
     platform: RunningPlatform,
 ) -> None:
-    here, far = fresh_kabkota(), fresh_kabkota()
+    here = fresh_kabkota()
+    far = neighbour_of(here)  # a caller refused: nothing is written there
     sent = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
     async with written(platform) as session:
         rina = await a_contact(session, here)

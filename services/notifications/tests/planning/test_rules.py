@@ -61,6 +61,7 @@ def test_the_rules_are_the_templates_the_content_side_writes() -> None:
         "session_no_show",
         "community_welcome",
         "import_finished",
+        "weekly_digest",
     ]
     assert all(Channel.INBOX in rule.channels for rule in RULES)
 

@@ -3,16 +3,20 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from kombel_runtime.service import ConsumerSpec, ServiceDefinition, standalone_app
-from kombel_runtime.settings import ServiceSettings
+from kombel_events.topics import REPORTING_DIGESTS
+from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
 
+from reporting.api.active_rule import router as active_rule_router
 from reporting.api.communities import router as communities_router
-from reporting.projections.communities import SUBSCRIPTIONS as COMMUNITY_SUBSCRIPTIONS
-
-
-class ReportingSettings(ServiceSettings):
-    pass
-
+from reporting.api.community_summary import router as community_summary_router
+from reporting.api.regions import router as regions_router
+from reporting.api.trainings import router as trainings_router
+from reporting.console.pages import router as console_router
+from reporting.digest import weekly_digest_worker
+from reporting.projections import COMMUNITIES
+from reporting.projections.trainings import TRAININGS_PROJECTION
+from reporting.settings import ReportingSettings
+from reporting.weekly_standing import standing_worker
 
 definition = ServiceDefinition(
     name="reporting",
@@ -20,8 +24,24 @@ definition = ServiceDefinition(
     description="Model baca, dasbor dan ekspor untuk staf yang memantau komunitas belajar.",
     settings_class=ReportingSettings,
     migrations=Path(__file__).parent / "db" / "migrations",
-    routers=[communities_router],
-    consumers=[ConsumerSpec("reporting.communities", COMMUNITY_SUBSCRIPTIONS)],
+    routers=[
+        communities_router,
+        community_summary_router,
+        regions_router,
+        active_rule_router,
+        trainings_router,
+    ],
+    consumers=[
+        ConsumerSpec("reporting.communities", COMMUNITIES.live()),
+        ConsumerSpec("reporting.trainings", TRAININGS_PROJECTION.live()),
+    ],
+    projections=[COMMUNITIES, TRAININGS_PROJECTION],
+    publishes=[REPORTING_DIGESTS],
+    workers=[
+        Worker("weekly-standing", standing_worker),
+        Worker("weekly-digest", weekly_digest_worker()),
+    ],
+    pages=[console_router],
 )
 
 

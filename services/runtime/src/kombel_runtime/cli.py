@@ -1,19 +1,27 @@
-"""`kombel`: run the platform on the embedded stack, mint dev tokens, handle dead letters."""
+"""`kombel`: run the platform on the embedded stack, mint dev tokens, handle dead letters,
+rebuild and check read models."""
 
 import argparse
 import asyncio
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kombel_runtime.auth import Role
 from kombel_runtime.dev_issuer import DevIssuer
 from kombel_runtime.settings import Environment
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from kombel_runtime.projections import Projection
+    from kombel_runtime.replicas import Replica
     from kombel_runtime.service import ServiceDefinition
+
+T = TypeVar("T")
 
 DEFAULT_DATA_DIR = Path(".kombel")
 
@@ -165,28 +173,81 @@ def _definition(name: str) -> "ServiceDefinition":
     return definitions[name]
 
 
-def replay(arguments: argparse.Namespace) -> int:
-    """Rebuild a service's replica from the beginning of its topics, while the old one serves."""
-    from kombel_runtime.database import create_engine, session_factory
-    from kombel_runtime.replicas import rebuild
+def _rebuildable(definition: "ServiceDefinition", name: str) -> "Replica | Projection":
+    """The service's replica or projection of that name."""
+    found: dict[str, Replica | Projection] = {r.name: r for r in definition.replicas}
+    found |= {p.name: p for p in definition.projections}
+    if name not in found:
+        known = ", ".join(found) or "none"
+        raise SystemExit(f"{definition.name} has no replica or projection {name}; known: {known}")
+    return found[name]
 
-    definition = _definition(arguments.service)
-    replicas = {r.name: r for r in definition.replicas}
-    replica = replicas.get(arguments.replica)
-    if replica is None:
-        known = ", ".join(replicas) or "none"
-        raise SystemExit(f"{definition.name} has no replica {arguments.replica}; known: {known}")
+
+def _with_database(
+    arguments: argparse.Namespace,
+    definition: "ServiceDefinition",
+    work: "Callable[[str, async_sessionmaker[AsyncSession]], Awaitable[T]]",
+) -> "T":
+    """Run `work` with the Kafka bootstrap and a small pool on the service's database."""
+    from kombel_runtime.database import create_engine, session_factory
+
     settings = _service_settings(arguments, definition)
 
-    async def run() -> int:
+    async def run() -> T:
         engine = create_engine(settings.database_url, pool_size=2)
         try:
-            return await rebuild(settings.kafka_bootstrap, session_factory(engine), replica)
+            return await work(settings.kafka_bootstrap, session_factory(engine))
         finally:
             await engine.dispose()
 
-    applied = asyncio.run(run())
-    print(f"{definition.name}.{replica.name}: rebuilt from {applied} event(s) and switched")
+    return asyncio.run(run())
+
+
+def replay(arguments: argparse.Namespace) -> int:
+    """Rebuild a service's replica or projection from the beginning of its topics, while the
+    old one serves."""
+    from kombel_runtime import projection_rebuild, replicas
+    from kombel_runtime.replicas import Replica
+
+    definition = _definition(arguments.service)
+    target = _rebuildable(definition, arguments.name)
+
+    async def work(bootstrap: str, sessions: "async_sessionmaker[AsyncSession]") -> int:
+        if isinstance(target, Replica):
+            return await replicas.rebuild(bootstrap, sessions, target)
+        return await projection_rebuild.rebuild(bootstrap, sessions, target)
+
+    applied = _with_database(arguments, definition, work)
+    print(f"{definition.name}.{target.name}: rebuilt from {applied} event(s) and switched")
+    return 0
+
+
+def check(arguments: argparse.Namespace) -> int:
+    """Compare a projection with a recomputation from its topics; 1 when they differ."""
+    from kombel_runtime.projection_rebuild import Difference, compare
+
+    definition = _definition(arguments.service)
+    projections = {p.name: p for p in definition.projections}
+    projection = projections.get(arguments.projection)
+    if projection is None:
+        known = ", ".join(projections) or "none"
+        raise SystemExit(
+            f"{definition.name} has no projection {arguments.projection}; known: {known}"
+        )
+
+    async def work(
+        bootstrap: str, sessions: "async_sessionmaker[AsyncSession]"
+    ) -> list[Difference]:
+        return await compare(bootstrap, sessions, projection)
+
+    differences = _with_database(arguments, definition, work)
+    for difference in differences:
+        print(difference)
+    name = f"{definition.name}.{projection.name}"
+    if differences:
+        print(f"{name}: {len(differences)} difference(s) from a recomputation of the events")
+        return 1
+    print(f"{name}: no differences from a recomputation of the events")
     return 0
 
 
@@ -230,11 +291,21 @@ def parser() -> argparse.ArgumentParser:
     migrating.set_defaults(run=migrate)
 
     replaying = commands.add_parser(
-        "replay", help="rebuild a service's replica from its topics (e.g. activities people)"
+        "replay",
+        help="rebuild a service's replica or projection from its topics (e.g. activities people)",
     )
     replaying.add_argument("service")
-    replaying.add_argument("replica")
+    replaying.add_argument("name", help="replica or projection")
     replaying.set_defaults(run=replay)
+
+    checking = commands.add_parser(
+        "check",
+        help="compare a projection with a recomputation from its topics (e.g. reporting "
+        "trainings); exit 1 when they differ",
+    )
+    checking.add_argument("service")
+    checking.add_argument("projection")
+    checking.set_defaults(run=check)
 
     letters = commands.add_parser("deadletters", help="list or replay dead letters")
     letters.add_argument("action", choices=["topics", "list", "replay"])

@@ -44,9 +44,11 @@ def install_edge(
     verifier: TokenVerifier,
     public_paths: Sequence[str] = (),
     uploads: Sequence[UploadRoute] = (),
+    page_prefixes: Sequence[str] = (),
 ) -> None:
     """Put the edge in front of a service's app; `public_paths` and `uploads` are templates
-    under the service's prefix (`/certificates/{code}`)."""
+    under the service's prefix (`/certificates/{code}`); `page_prefixes` are top-level
+    prefixes of web pages (`/console`), public with everything under them."""
     prefix = f"/{service}"
     unmetered = PathTemplates(prefix + path for path in HEALTH_PATHS)
     documentation = (
@@ -56,6 +58,7 @@ def install_edge(
         DOCS_ASSETS_PATH + "/{asset:path}",
     )
     public = unmetered | PathTemplates(prefix + p for p in (*documentation, *public_paths))
+    public |= PathTemplates(t for p in page_prefixes for t in (p, p + "/{page:path}"))
     upload_routes = UploadRoutes(prefix, uploads, settings)
     limiter = RateLimiter(client, namespace=service) if settings.rate_limit_enabled else None
     # Starlette runs the middleware added last outermost, so they are added innermost first.

@@ -13,13 +13,19 @@ from starlette.types import Receive, Scope, Send
 class Gateway:
     def __init__(self, apps: Mapping[str, FastAPI]) -> None:
         self.apps = dict(apps)
+        # Web pages a service serves at the root (`/console/…`) go to that service as well.
+        self.routes = {
+            segment: app
+            for app in self.apps.values()
+            for segment in getattr(app.state, "page_segments", ())
+        } | self.apps
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
         segment = scope.get("path", "/").strip("/").split("/", 1)[0]
-        app = self.apps.get(segment)
+        app = self.routes.get(segment)
         if app is not None:
             await app(scope, receive, send)
         elif scope["type"] == "http":

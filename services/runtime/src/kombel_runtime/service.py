@@ -41,6 +41,7 @@ from kombel_runtime.errors import install_error_handlers
 from kombel_runtime.health import health_router
 from kombel_runtime.kafka import ensure_topics, new_consumer, new_producer
 from kombel_runtime.object_storage import ObjectStore, object_store
+from kombel_runtime.projections import Projection
 from kombel_runtime.relay import OutboxRelay
 from kombel_runtime.replicas import Replica
 from kombel_runtime.settings import ServiceRole, ServiceSettings
@@ -84,6 +85,13 @@ class ServiceDefinition:
     uploads: Sequence[UploadRoute] = ()
     # Tables kept from other services' events, each rebuildable with `kombel replay`.
     replicas: Sequence[Replica] = ()
+    # Read models kept from events, each rebuildable with `kombel replay` and checked
+    # against a recomputation with `kombel check`.
+    projections: Sequence[Projection] = ()
+    # Web pages served at the origin's root rather than under the service's prefix, each
+    # router at its own top-level prefix (the staff console at `/console`), without a token:
+    # the pages sign in in the browser and call the APIs with the token they get.
+    pages: Sequence[APIRouter] = ()
 
 
 @dataclass
@@ -344,10 +352,15 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
         verifier=verifier,
         public_paths=definition.public_paths,
         uploads=definition.uploads,
+        page_prefixes=[router.prefix for router in definition.pages],
     )
     app.include_router(health_router(), prefix=prefix)
     for router in definition.routers:
         app.include_router(router, prefix=prefix)
+    for router in definition.pages:
+        app.include_router(router, include_in_schema=False)
+    # The gateway sends these top-level segments to this service too.
+    app.state.page_segments = [router.prefix.strip("/") for router in definition.pages]
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=runtime.telemetry.tracer_provider,

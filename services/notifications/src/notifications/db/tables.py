@@ -230,3 +230,25 @@ dev_outbox = sa.Table(
     sa.Column("raw", sa.Text),
     sa.Column("received_at", _TS, nullable=False, server_default=_now()),
 )
+
+# Weekly digests of quiet communities, for staff who asked for them. Staff sign in with tokens
+# and need not be people of membership: a subscription carries its own addresses, and its
+# `id` stands for the subscriber in `messages.person_id` (email and WhatsApp); the inbox copy
+# goes to the token's person, when it names one.
+digest_subscriptions = sa.Table(
+    "digest_subscriptions",
+    metadata,
+    sa.Column("subject", sa.Text, primary_key=True),  # the token's `sub`
+    sa.Column("id", UUID(as_uuid=True), nullable=False, unique=True),
+    sa.Column("person_id", UUID(as_uuid=True), index=True),  # the token's `person`, if any
+    sa.Column("area_kind", sa.Text, nullable=False),  # province | kabkota
+    sa.Column("area_code", sa.Text, nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False),  # of the area
+    sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),  # E.164
+    sa.Column("language", sa.Text, nullable=False, server_default="id"),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", _TS, nullable=False, server_default=_now()),
+    sa.Column("updated_at", _TS, nullable=False, server_default=_now()),
+    sa.Index("ix_digest_subscriptions_area", "area_code", postgresql_where=sa.text("enabled")),
+)

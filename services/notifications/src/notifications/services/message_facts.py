@@ -26,6 +26,7 @@ from notifications.db.tables import (
     training_sessions,
     trainings,
 )
+from notifications.digests.facts import digest_facts
 
 CANCELLED = "cancelled"
 ARCHIVED = "archived"
@@ -232,4 +233,6 @@ async def facts_of(session: AsyncSession, message: Mapping[str, Any]) -> Facts:
         return await _welcome_facts(session, message)
     if rule == "import_finished":
         return _import_facts(message)
+    if rule == "weekly_digest":
+        return digest_facts(message)
     return None

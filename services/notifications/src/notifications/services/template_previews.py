@@ -70,6 +70,26 @@ _JOB = {
         "rejected": 3,
     }
 }
+_DIGEST = {
+    "digest": {
+        "area_name": "Sumatera Utara",
+        "area_kind": "province",
+        "due_at": datetime(2026, 12, 7, 0, 0, tzinfo=UTC),  # Monday 07.00 WIB
+        "communities": 412,
+        "active": 287,
+        "inactive": 125,
+        "gone_quiet": 3,
+        "quiet": [
+            {
+                "name": "KKG Gugus 7 Sidikalang",
+                "place": "Kabupaten Dairi",
+                "last_activity_at": datetime(2026, 10, 5, 2, 0, tzinfo=UTC),
+            },
+            {"name": "MGMP Matematika SMP Medan", "place": "Kota Medan", "last_activity_at": None},
+        ],
+        "unlisted": 1,
+    }
+}
 
 SAMPLE_FACTS: dict[str, dict[str, Any]] = {
     **dict.fromkeys(
@@ -89,6 +109,7 @@ SAMPLE_FACTS: dict[str, dict[str, Any]] = {
     "meeting_reminder_two_hours": _MEETING,
     "community_welcome": {"community": _COMMUNITY},
     "import_finished": _JOB,
+    "weekly_digest": _DIGEST,
 }
 
 

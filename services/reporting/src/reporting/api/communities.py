@@ -1,6 +1,6 @@
 """`/reporting/communities`: the community directory, filtered to the caller's scope."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,10 +15,12 @@ from kombel_runtime.pagination import (
     invalid_cursor,
 )
 from kombel_runtime.service import DbSession
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, tuple_
 
 from reporting.db.tables import community_directory as directory
+from reporting.db.tables import community_members as members
+from reporting.domain.active_rule import is_active
 
 router = APIRouter(prefix="/communities", tags=["communities"])
 
@@ -32,15 +34,26 @@ class CommunityRow(BaseModel):
     province_code: str
     kabkota_code: str
     registered_at: datetime
+    members: int = Field(description="Anggota saat ini")
+    last_activity_at: datetime | None
+    active: bool = Field(description="Aktif menurut aturan provinsinya")
+    archived_at: datetime | None
 
 
 def scope_filter(principal: Principal) -> ColumnElement[bool]:
-    """The part of the directory a principal may see."""
+    """The part of the directory a principal may see: staff their region, a teacher (a
+    lead or a member) the communities they belong to now, as membership's events say, so a
+    change in membership changes what they see without a new sign-in."""
     staff = principal.region_filter(directory.c.province_code, directory.c.kabkota_code)
     if staff is not None:
         return staff
-    if principal.community_ids:
-        return directory.c.community_id.in_(principal.community_ids)
+    person = principal.person_id
+    if person is not None:
+        return directory.c.community_id.in_(
+            select(members.c.community_id).where(
+                members.c.person_id == person, members.c.left_on.is_(None)
+            )
+        )
     return false()
 
 
@@ -87,8 +100,9 @@ async def list_communities(
     page = page.order_by(tuple_(directory.c.registered_at, directory.c.community_id).desc()).limit(
         limit + 1
     )
+    now = datetime.now(UTC)
     rows = [
-        CommunityRow.model_validate(r, from_attributes=True)
+        CommunityRow.model_validate(dict(r) | {"active": is_active(r["active_until"], now)})
         for r in (await session.execute(page)).mappings()
     ]
     more = len(rows) > limit

@@ -3,6 +3,7 @@
 Unit tests request none of these and so start nothing.
 """
 
+import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
@@ -11,6 +12,7 @@ import pytest_asyncio
 
 from kombel_runtime.testing.harness import RunningPlatform, running_platform
 from kombel_runtime.testing.infrastructure import Infrastructure, test_infrastructure
+from kombel_runtime.testing.regions import POOL
 from kombel_runtime.testing.s3_server import S3Server, test_s3_server
 
 # Client timeouts in tests are short, so fault tests can outlast them in seconds.
@@ -58,3 +60,15 @@ def s3_server() -> Iterator[S3Server]:
     """An S3-protocol server (moto, or the one `KOMBEL_TEST_S3_ENDPOINT` names)."""
     with test_s3_server() as server:
         yield server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line on the regions the run's tests drew: what is left for new tests; with
+    `KOMBEL_REGIONS_LOG=<file>`, every draw by its test in that file."""
+    if POOL.drawn():
+        terminalreporter.write_line(POOL.usage().line())
+    # Which test drew what, one line each, for finding the tests that draw the most.
+    log = os.environ.get("KOMBEL_REGIONS_LOG")
+    if log and POOL.drawn():
+        with open(log, "w", encoding="utf-8") as out:
+            out.writelines(f"{test}\t{kind}\t{count}\n" for test, kind, count in POOL.draws)

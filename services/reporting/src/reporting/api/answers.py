@@ -1,0 +1,63 @@
+"""Dashboards' answers kept in Redis for a few seconds (`KOMBEL_REPORTING_CACHE_SECONDS`).
+
+A province office opening its dashboard, and everyone refreshing it, costs one read of the
+read models per few seconds. The key names the answer (what was asked, with its filters) and
+the caller's scope, so one scope never reads another's answer. An answer is stored as the JSON
+the API gives, so a cached answer and a fresh one are the same. Redis being away makes answers
+slower, never wrong: they are then computed every time.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from kombel_runtime.service import ServiceRuntime
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "reporting:answer:"
+DEFAULT_SECONDS = 5.0
+
+
+def answer_key(parts: Sequence[str]) -> str:
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return KEY_PREFIX + digest
+
+
+async def cached_answer(
+    runtime: ServiceRuntime,
+    parts: Sequence[str],
+    compute: Callable[[], Awaitable[Any]],
+) -> Any:
+    """The JSON-ready answer named by `parts`, from Redis if still kept, else computed."""
+    seconds = float(getattr(runtime.settings, "reporting_cache_seconds", DEFAULT_SECONDS))
+    if seconds <= 0:
+        return jsonable_encoder(await compute())
+    key = answer_key(parts)
+    try:
+        kept = await runtime.redis.get(key)
+    except RedisError as error:
+        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
+        kept = None
+    if kept is not None:
+        return json.loads(kept)
+    answer = jsonable_encoder(await compute())
+    try:
+        await runtime.redis.set(key, json.dumps(answer), px=max(1, int(seconds * 1000)))
+    except RedisError as error:
+        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
+    return answer
+
+
+async def forget_answers(runtime: ServiceRuntime) -> None:
+    """Drop every kept answer, after a change that alters many (a new active rule): they
+    live seconds, so there are few to drop."""
+    try:
+        async for key in runtime.redis.scan_iter(match=KEY_PREFIX + "*", count=1000):
+            await runtime.redis.delete(key)
+    except RedisError as error:
+        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
