@@ -69,12 +69,14 @@ def up(arguments: argparse.Namespace) -> int:
         token = platform.issuer.mint(Role.NATIONAL_ADMIN, subject="dev-admin")
         base = f"http://127.0.0.1:{port}"
         print("\nKombel platform is up:\n")
+        print(f"  {'console':<14} {base}/console/  (dev sign-in: pick a role and a place)")
         for name in platform.settings:
             print(f"  {name:<14} {base}/{name}/docs")
         print(f"\nPostgreSQL {endpoints.postgres_admin_url}\nRedis      {endpoints.redis_url}")
         print(f"Kafka      {endpoints.kafka_bootstrap}")
         print(f"\nDev token (national_admin, 12 h):\n\n  export TOKEN={token}\n")
         print("Other roles: .venv/bin/kombel token --role district_staff --kabkota 12.11\n")
+        print("A province to look at: .venv/bin/kombel seed --demo (in a second terminal)\n")
         print("Ctrl-C stops everything.", flush=True)
         server = uvicorn.Server(
             uvicorn.Config(platform.gateway(), host="127.0.0.1", port=port, log_config=None)
