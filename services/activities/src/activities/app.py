@@ -1,7 +1,7 @@
 """The activities service: community activities, attendance and trainings (bimtek)."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from fastapi import FastAPI
 from kombel_events.topics import (
@@ -14,8 +14,8 @@ from kombel_runtime.body_limits import UploadRoute
 from kombel_runtime.imports.settings import ImportSettings, upload_bytes
 from kombel_runtime.imports.worker import import_worker
 from kombel_runtime.service import ConsumerSpec, ServiceDefinition, Worker, standalone_app
-from kombel_runtime.settings import ServiceSettings
-from pydantic import Field, SecretStr, field_validator
+from kombel_runtime.settings import Environment, ServiceSettings
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from activities.api.activities import router as activities_router
 from activities.api.checkins import router as checkins_router
@@ -28,6 +28,8 @@ from activities.replicas import REPLICAS
 from activities.saga import person_reply_subscriptions
 from activities.services.signing_keys import seed_of, use_signing_key
 
+DEVELOPMENT_IDENTITY_DIGEST_KEY = "kombel-development-identity-digest-key"
+
 
 class ActivitiesSettings(ImportSettings):
     """Activities' settings: its imports', and the keys of tickets and identity digests."""
@@ -37,9 +39,7 @@ class ActivitiesSettings(ImportSettings):
     checkin_signing_key: SecretStr | None = None
     # Keys the digests of NUPTK, email and phone by which roster rows find their person
     # (`activities.identities`). Production sets its own; changing it needs a replica rebuild.
-    identity_digest_key: SecretStr = Field(
-        default=SecretStr("kombel-development-identity-digest-key")
-    )
+    identity_digest_key: SecretStr = Field(default=SecretStr(DEVELOPMENT_IDENTITY_DIGEST_KEY))
     # The most scans one offline batch may carry.
     checkin_batch_max: int = Field(default=5000, ge=1, le=50_000)
     # JSON bodies: a full offline batch of 5,000 scans is about 1.2 MB.
@@ -51,6 +51,19 @@ class ActivitiesSettings(ImportSettings):
         if value is not None:
             seed_of(value.get_secret_value())  # a key that is not a seed stops the start
         return value
+
+    @model_validator(mode="after")
+    def _own_identity_key_in_production(self) -> Self:
+        # Anyone who read this repository could otherwise test a guessed NUPTK or phone
+        # against the digests of production's replica.
+        if (
+            self.environment is Environment.PRODUCTION
+            and self.identity_digest_key.get_secret_value() == DEVELOPMENT_IDENTITY_DIGEST_KEY
+        ):
+            raise ValueError(
+                "production needs its own KOMBEL_IDENTITY_DIGEST_KEY (the default is public)"
+            )
+        return self
 
     def model_post_init(self, context: Any, /) -> None:
         # Every path that digests identities (consumers, imports, replays) makes these

@@ -2,12 +2,13 @@
 makes others, and the key is the settings' (the development default until they are made)."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from activities import identity_key
 from activities.app import ActivitiesSettings
 from activities.identity_key import digests_of, use_identity_key
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 RINA = {"nuptk": "1234567890120001", "email": "rina@contoh.sch.id", "phone": None}
 
@@ -35,3 +36,23 @@ def test_without_settings_the_key_is_the_settings_default(restored_key: None) ->
     expected = digests_of(RINA)
     use_identity_key(default)
     assert digests_of(RINA) == expected
+
+
+def test_production_refuses_the_public_default_key(restored_key: None) -> None:
+    def production(**more: Any) -> ActivitiesSettings:
+        return ActivitiesSettings.model_validate(
+            {
+                "database_url": "postgresql+asyncpg://db/aktivitas",
+                "environment": "production",
+                "auth_jwks_url": "https://sso.example.id/jwks",
+                "object_store_folder_in_production": True,
+                "dev_issuer_enabled": False,
+                **more,
+            }
+        )
+
+    with pytest.raises(ValidationError, match="KOMBEL_IDENTITY_DIGEST_KEY"):
+        production()
+    own = production(identity_digest_key="kunci-milik-sendiri")
+    assert identity_key.identity_key() == b"kunci-milik-sendiri"
+    assert own.environment.value == "production"
