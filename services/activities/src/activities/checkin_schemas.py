@@ -80,6 +80,9 @@ class KeysOut(BaseModel):
 class CertificateCheck(BaseModel):
     code: str
     genuine: bool
+    revoked: bool = Field(
+        default=False, description="Dicabut: pendaftarannya dibatalkan setelah sertifikat terbit"
+    )
     name: str | None = Field(description="Nama penerima, disamarkan sebagian")
     training: str
     organiser: str

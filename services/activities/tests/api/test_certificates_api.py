@@ -93,6 +93,7 @@ async def test_a_certificate_is_issued_once_to_those_who_came_and_anyone_can_che
     assert checked.json() | {"issued_at": None} == {
         "code": code,
         "genuine": True,
+        "revoked": False,
         "name": "Ri** Si*****",
         "training": day.bimtek.title,
         "organiser": day.bimtek.organiser,
@@ -104,6 +105,16 @@ async def test_a_certificate_is_issued_once_to_those_who_came_and_anyone_can_che
     }
     assert checked.json()["place"].startswith("Aula Dinas Pendidikan 1, ")
     assert "Rina" not in checked.text
+
+    # A seat cancelled after all: the code is still known, but no longer genuine.
+    cancelled = await platform.client.post(
+        f"/activities/registrations/{came}/cancel",
+        json={"reason": "Terdaftar karena salah ketik"},
+        headers=day.committee,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    revoked = (await platform.client.get(f"/activities/certificates/{code}")).json()
+    assert (revoked["genuine"], revoked["revoked"], revoked["code"]) == (False, True, code)
 
 
 async def test_an_unknown_code_is_said_not_to_be_genuine(platform: RunningPlatform) -> None:

@@ -29,7 +29,7 @@ from activities.domain.certificates import (
     normalised_code,
 )
 from activities.services.checkins import SEAT, SEAT_DETAILS, readable_seat
-from activities.services.seats import REGISTERED
+from activities.services.seats import CANCELLED, REGISTERED
 from activities.services.seats import participant_event as participant
 
 
@@ -123,7 +123,12 @@ async def check_certificate(session: AsyncSession, typed_code: str) -> dict[str,
     row = (
         (
             await session.execute(
-                select(certificates.c.code, certificates.c.issued_at, *SEAT_DETAILS)
+                select(
+                    certificates.c.code,
+                    certificates.c.issued_at,
+                    registrations.c.status,
+                    *SEAT_DETAILS,
+                )
                 .select_from(
                     certificates.join(SEAT, registrations.c.id == certificates.c.registration_id)
                 )
@@ -135,9 +140,13 @@ async def check_certificate(session: AsyncSession, typed_code: str) -> dict[str,
     )
     if row is None:
         raise CertificateNotFound
+    # A seat cancelled after its certificate was issued (a mistaken registration, a
+    # check-in undone) leaves the code known, but no longer genuine.
+    revoked = row["status"] == CANCELLED
     return {
         "code": row["code"],
-        "genuine": True,
+        "genuine": not revoked,
+        "revoked": revoked,
         "name": masked_name(row["full_name"]) if row["full_name"] else None,
         "training": row["training_title"],
         "organiser": row["organiser"],
