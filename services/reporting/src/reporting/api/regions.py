@@ -5,6 +5,7 @@ one row per community; both with totals, as JSON or as a CSV/XLSX download. Answ
 the read models and are cached for a few seconds per scope and question (`reporting.api.answers`).
 """
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from kombel_events.regions import regions
 from kombel_runtime.auth import CurrentPrincipal
 from kombel_runtime.service import DbSession, Runtime
 
-from reporting.api.answers import cached_answer
+from reporting.api.answers import cached_json
 from reporting.api.tables import TABLE_FILES, Column, TableAnswer, TableFormat, table_response
 from reporting.db import summaries
 from reporting.db.summaries import CommunityFilter, Periods
@@ -112,11 +113,14 @@ async def region_summary(
         jenjang.value if jenjang else None,
     )
     now = datetime.now(UTC)
-    answer = await cached_answer(
+    body = await cached_json(
         runtime,
         ["summary", view.scope, code, view.only_kabkota or "", filters.key()],
         lambda: _summary(session, view, filters, now),
     )
+    if format is TableFormat.JSON:
+        return Response(body, media_type="application/json")
+    answer = json.loads(body)
     columns = KABKOTA_COLUMNS if view.is_province else COMMUNITY_COLUMNS
     return table_response(
         format, columns, answer["items"], answer["totals"], filename=f"ringkasan-{code}"
@@ -167,11 +171,14 @@ async def region_weekly(
 ) -> Response:
     view = region_view(principal, code)
     now = datetime.now(UTC)
-    answer = await cached_answer(
+    body = await cached_json(
         runtime,
         ["weekly", view.scope, code, view.only_kabkota or "", str(weeks)],
         lambda: _weekly(session, view, weeks, now),
     )
+    if format is TableFormat.JSON:
+        return Response(body, media_type="application/json")
+    answer = json.loads(body)
     return table_response(
         format, WEEKLY_COLUMNS, answer["items"], answer["totals"], filename=f"mingguan-{code}"
     )

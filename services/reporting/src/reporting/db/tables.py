@@ -82,6 +82,14 @@ community_activity_days = sa.Table(
     sa.Column("members_present", sa.Integer, nullable=False, server_default="0"),
     # The cycle phases met that day, one bit each in `Phase` order.
     sa.Column("phases", sa.SmallInteger, nullable=False, server_default="0"),
+    # The key's index carries the figures, so a summary's window is read from it alone
+    # (migration 0006).
+    sa.PrimaryKeyConstraint(
+        "community_id",
+        "day",
+        name="community_activity_days_pkey",
+        postgresql_include=["activities", "with_attendance", "members_present", "phases"],
+    ),
 )
 
 region_activity_days = sa.Table(
