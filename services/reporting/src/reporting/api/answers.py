@@ -36,13 +36,22 @@ def answer_key(parts: Sequence[str]) -> str:
     return KEY_PREFIX + digest
 
 
+def _kept_for(runtime: ServiceRuntime, at_most: float | None) -> float:
+    """How long an answer is kept: the setting, or less for an answer that must stay live."""
+    seconds = float(getattr(runtime.settings, "reporting_cache_seconds", DEFAULT_SECONDS))
+    return seconds if at_most is None else min(seconds, at_most)
+
+
 async def cached_answer(
     runtime: ServiceRuntime,
     parts: Sequence[str],
     compute: Callable[[], Awaitable[Any]],
+    *,
+    at_most: float | None = None,
 ) -> Any:
-    """The JSON-ready answer named by `parts`, from Redis if still kept, else computed."""
-    seconds = float(getattr(runtime.settings, "reporting_cache_seconds", DEFAULT_SECONDS))
+    """The JSON-ready answer named by `parts`, from Redis if still kept, else computed; kept
+    for the setting's seconds, or `at_most` if that is shorter."""
+    seconds = _kept_for(runtime, at_most)
     if seconds <= 0:
         return jsonable_encoder(await compute())
     key = answer_key(parts)
@@ -96,7 +105,7 @@ async def cached_json(
 ) -> bytes:
     """The JSON body of the answer named by `parts`: the bytes kept in Redis if still kept,
     else computed (and kept)."""
-    seconds = float(getattr(runtime.settings, "reporting_cache_seconds", DEFAULT_SECONDS))
+    seconds = _kept_for(runtime, None)
     if seconds <= 0:
         return json_body(await compute())
     key = answer_key(parts)
