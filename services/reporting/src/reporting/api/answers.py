@@ -51,23 +51,7 @@ async def cached_answer(
 ) -> Any:
     """The JSON-ready answer named by `parts`, from Redis if still kept, else computed; kept
     for the setting's seconds, or `at_most` if that is shorter."""
-    seconds = _kept_for(runtime, at_most)
-    if seconds <= 0:
-        return jsonable_encoder(await compute())
-    key = answer_key(parts)
-    try:
-        kept = await runtime.redis.get(key)
-    except RedisError as error:
-        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
-        kept = None
-    if kept is not None:
-        return json.loads(kept)
-    answer = jsonable_encoder(await compute())
-    try:
-        await runtime.redis.set(key, json.dumps(answer), px=max(1, int(seconds * 1000)))
-    except RedisError as error:
-        log.warning("answer cache unreachable", extra={"error_type": type(error).__name__})
-    return answer
+    return json.loads(await cached_json(runtime, parts, compute, at_most=at_most))
 
 
 def _json_value(value: Any) -> Any:
@@ -102,10 +86,12 @@ async def cached_json(
     runtime: ServiceRuntime,
     parts: Sequence[str],
     compute: Callable[[], Awaitable[Any]],
+    *,
+    at_most: float | None = None,
 ) -> bytes:
     """The JSON body of the answer named by `parts`: the bytes kept in Redis if still kept,
-    else computed (and kept)."""
-    seconds = _kept_for(runtime, None)
+    else computed (and kept, as long as `cached_answer` keeps one)."""
+    seconds = _kept_for(runtime, at_most)
     if seconds <= 0:
         return json_body(await compute())
     key = answer_key(parts)
